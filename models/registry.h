@@ -1,0 +1,14 @@
+/* The registry of device models, by device-tree `compatible` string. A new
+ * model adds its ops here (models/registry.c) and nothing else changes. */
+#ifndef TZ_MODELS_REGISTRY_H
+#define TZ_MODELS_REGISTRY_H
+
+#include "sim/machine.h"
+
+/* The model for a compatible string, or NULL if tzsim has none. */
+const struct tz_device_ops *tz_model_find(const char *compatible);
+
+extern const struct tz_device_ops tz_pl011_ops;
+extern const struct tz_device_ops tz_power_ctrl_ops;
+
+#endif

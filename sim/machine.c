@@ -1,0 +1,608 @@
+/* Machine assembly (RAM, devices, CPUs from the platform description) and
+ * the deterministic scheduler.
+ *
+ * Scheduling (docs/architecture.md, "Time"): CPUs run round-robin, in index
+ * order, in rounds of `quantum` instructions' worth of ticks. Within a round a
+ * CPU runs until the round's end or its next event, whichever is first, so
+ * every event is delivered at an exact instruction boundary of the CPU it
+ * targets; machine-wide events are delivered by the first CPU (in index
+ * order) whose time reaches them. Ties between events are broken by the
+ * order they were scheduled in. A CPU in WFI jumps its clock to its next
+ * event or the end of the round. Nothing depends on the host.
+ */
+#include "machine_internal.h"
+
+#include <assert.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "models/registry.h"
+#include "models/timer/generic_timer.h"
+
+#define PAGE 4096ull
+
+struct tz_trace *tz_machine_trace(struct tz_machine *m) { return m->trace; }
+const struct tz_machine_config *tz_machine_cfg(const struct tz_machine *m) { return &m->cfg; }
+int tz_machine_ncpus(const struct tz_machine *m) { return m->ncpu; }
+struct tz_sysreg_table *tz_machine_sysregs(struct tz_machine *m) { return m->sysregs; }
+
+struct tz_cpu *tz_machine_cpu(struct tz_machine *m, int i)
+{
+    assert(i >= 0 && i < m->ncpu);
+    return m->cpu[i];
+}
+
+uint64_t tz_machine_ticks(const struct tz_machine *m)
+{
+    return m->running ? tz_cpu_ticks(m->running) : m->round_start;
+}
+
+uint64_t tz_machine_ns(const struct tz_machine *m, uint64_t ticks)
+{
+    return tz_ticks_to_ns(ticks, m->cfg.cpu_hz);
+}
+
+static uint64_t total_icount(const struct tz_machine *m)
+{
+    uint64_t t = 0;
+    for (int i = 0; i < m->ncpu; i++)
+        t += m->cpu[i]->icount;
+    return t;
+}
+
+/* ---- events and console ------------------------------------------------ */
+
+void tz_event_for(struct tz_event *ev, enum tz_event_kind kind, struct tz_cpu *c)
+{
+    assert(c);
+    tz_event_init(ev, kind, c->index, c->icount, tz_machine_ns(c->m, tz_cpu_ticks(c)));
+}
+
+void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *ev)
+{
+    if (c) {
+        ev->cpu = c->index;
+        ev->icount = c->icount;
+        ev->vtime_ns = tz_machine_ns(m, tz_cpu_ticks(c));
+    }
+    if (m->trace)
+        tz_trace_event(m->trace, ev);
+}
+
+void tz_machine_console(struct tz_machine *m, struct tz_cpu *c, const char *dev, const char *line)
+{
+    uint64_t ticks = c ? tz_cpu_ticks(c) : tz_machine_ticks(m);
+    if (m->cfg.console_out) {
+        fprintf(m->cfg.console_out, "%s: %s\n", dev, line);
+        fflush(m->cfg.console_out);
+    }
+    if (m->trace)
+        tz_trace_console(m->trace, c ? c->index : TZ_NA, c ? c->icount : 0,
+                         tz_machine_ns(m, ticks), dev, line);
+    size_t need = strlen(dev) + strlen(line) + 3;
+    if (m->console_len + need + 1 > m->console_cap) {
+        size_t cap = m->console_cap ? m->console_cap : 4096;
+        while (cap < m->console_len + need + 1)
+            cap *= 2;
+        char *p = realloc(m->console, cap);
+        assert(p && "out of memory");
+        m->console = p;
+        m->console_cap = cap;
+    }
+    m->console_len += (size_t)snprintf(m->console + m->console_len, m->console_cap - m->console_len,
+                                       "%s: %s\n", dev, line);
+    if (m->lim.console && strstr(line, m->lim.console)) {
+        m->until_met = true;
+        if (m->running)
+            tz_cpu_request_stop(m->running);
+    }
+}
+
+const char *tz_machine_console_text(const struct tz_machine *m)
+{
+    return m->console ? m->console : "";
+}
+
+void tz_machine_symbolize(const struct tz_machine *m, uint64_t addr, char *out, size_t n)
+{
+    out[0] = 0;
+    for (int i = 0; i < m->nimages; i++) {
+        uint64_t off;
+        const struct tz_symbol *s = tz_image_symbolize(m->images[i], addr, &off);
+        if (s && (off < s->size || (s->size == 0 && off < 0x1000))) {
+            snprintf(out, n, "<%s+0x%" PRIx64 ">", s->name, off);
+            return;
+        }
+    }
+}
+
+void tz_machine_schedule(struct tz_machine *m, int cpu, uint64_t tick, tz_event_fn fn,
+                         void *opaque, uint64_t arg)
+{
+    assert(cpu == TZ_ANY_CPU || (cpu >= 0 && cpu < m->ncpu));
+    tz_eq_push(cpu == TZ_ANY_CPU ? &m->q_any : &m->q_cpu[cpu], tick, fn, opaque, arg);
+    /* An event earlier than the running CPU's slice end shortens it. */
+    if (m->running && (cpu == TZ_ANY_CPU || cpu == m->running->index) &&
+        tick <= tz_cpu_ticks(m->running) + (m->running->stop_at - m->running->icount) * m->cfg.cpi)
+        tz_cpu_request_stop(m->running);
+}
+
+/* ---- power ------------------------------------------------------------- */
+
+void tz_machine_halt(struct tz_machine *m, enum tz_stop_reason reason, struct tz_cpu *requester)
+{
+    if (!m->halted) {
+        m->halted = true;
+        m->stop = reason;
+        snprintf(m->stop_text, sizeof m->stop_text, "%s requested by cpu%d",
+                 tz_stop_reason_name(reason), requester ? requester->index : -1);
+    }
+    if (requester && m->running == requester)
+        tz_cpu_request_stop(requester);
+}
+
+static void power_event(struct tz_machine *m, struct tz_cpu *c, bool on, uint64_t entry)
+{
+    struct tz_event ev;
+    tz_event_for(&ev, TZ_EV_CPU_POWER, c);
+    ev.pc = entry;
+    ev.has_pc = on;
+    ev.a[0] = on;
+    ev.a[1] = c->mpidr;
+    ev.na = 2;
+    tz_machine_event(m, c, &ev);
+}
+
+void tz_machine_cpu_on(struct tz_machine *m, int index, uint64_t entry, uint64_t x0,
+                       struct tz_cpu *requester)
+{
+    if (index < 0 || index >= m->ncpu || m->cpu[index]->powered) {
+        struct tz_event ev;
+        tz_event_for(&ev, TZ_EV_GUEST_ERROR, requester);
+        ev.a[0] = TZ_GERR_UNKNOWN_EXC;
+        ev.na = 1;
+        ev.text = index < 0 || index >= m->ncpu ? "CPU_ON of a core that does not exist"
+                                                : "CPU_ON of a core that is already on";
+        tz_machine_event(m, requester, &ev);
+        return;
+    }
+    struct tz_cpu *c = m->cpu[index];
+    /* The new core starts at the requester's present time. */
+    uint64_t now = requester ? tz_cpu_ticks(requester) : m->round_start;
+    c->tick_base = now - c->icount * m->cfg.cpi;
+    tz_cpu_reset(c, entry, x0);
+    c->powered = true;
+    power_event(m, c, true, entry);
+}
+
+void tz_machine_cpu_off(struct tz_machine *m, struct tz_cpu *c)
+{
+    if (!c->powered)
+        return;
+    c->powered = false;
+    c->wfi = false;
+    power_event(m, c, false, 0);
+    if (m->running == c)
+        tz_cpu_request_stop(c);
+}
+
+/* ---- MMIO ------------------------------------------------------------------ */
+
+static void mmio_denied(struct tz_mmio_binding *b, uint64_t off, unsigned size, bool write,
+                        uint64_t v)
+{
+    struct tz_event ev;
+    tz_event_for(&ev, TZ_EV_MMIO_ERROR, b->cpu);
+    ev.a[0] = write;
+    ev.a[1] = b->dev->desc->reg[b->region][0] + off;
+    ev.a[2] = v;
+    ev.a[3] = size;
+    ev.na = 4;
+    char text[160];
+    snprintf(text, sizeof text, "%s: non-secure access to a secure device (RAZ/WI)",
+             b->dev->desc->path);
+    ev.text = text;
+    tz_machine_event(b->m, b->cpu, &ev);
+}
+
+static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *opaque)
+{
+    struct tz_mmio_binding *b = opaque;
+    struct tz_access a = {off, size, b->region, b->cpu, !b->cpu->ns};
+    if (b->dev->desc->secure && !a.secure) {
+        mmio_denied(b, off, size, false, 0);
+        return 0;
+    }
+    return b->dev->ops->read ? b->dev->ops->read(b->dev->state, &a) : 0;
+}
+
+static void mmio_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v, void *opaque)
+{
+    struct tz_mmio_binding *b = opaque;
+    struct tz_access a = {off, size, b->region, b->cpu, !b->cpu->ns};
+    if (b->dev->desc->secure && !a.secure) {
+        mmio_denied(b, off, size, true, v);
+        return;
+    }
+    if (b->dev->ops->write)
+        b->dev->ops->write(b->dev->state, &a, v);
+}
+
+/* ---- creation ------------------------------------------------------------- */
+
+static int map_everything(struct tz_machine *m, struct tz_cpu *c, struct tz_error *err)
+{
+    for (int r = 0; r < m->nram; r++) {
+        uc_err e = uc_mem_map_ptr(c->uc, m->ram[r].base, m->ram[r].size, UC_PROT_ALL,
+                                  m->ram[r].host);
+        if (e != UC_ERR_OK)
+            return tz_error_set(err, m->plat->path, "%s: cannot map 0x%" PRIx64 "+0x%" PRIx64
+                                ": %s", m->ram[r].name, m->ram[r].base, m->ram[r].size,
+                                uc_strerror(e));
+    }
+    for (int d = 0; d < m->ndev; d++) {
+        const struct tz_device_desc *dd = m->dev[d].desc;
+        for (int r = 0; r < dd->nreg; r++) {
+            assert(m->nbindings < m->ncpu * TZ_MAX_DEVICES * TZ_MAX_DEV_REGS);
+            struct tz_mmio_binding *b = &m->bindings[m->nbindings++];
+            *b = (struct tz_mmio_binding){m, c, &m->dev[d], r};
+            uint64_t base = dd->reg[r][0] & ~(PAGE - 1);
+            uint64_t size = (dd->reg[r][0] + dd->reg[r][1] - base + PAGE - 1) & ~(PAGE - 1);
+            if (base != dd->reg[r][0])
+                return tz_error_set(err, m->plat->path, "%s: reg 0x%" PRIx64
+                                    " is not 4 KiB aligned (tzsim maps devices by page)",
+                                    dd->path, dd->reg[r][0]);
+            uc_err e = uc_mmio_map(c->uc, base, size, mmio_read, b, mmio_write, b);
+            if (e != UC_ERR_OK)
+                return tz_error_set(err, m->plat->path, "%s: cannot map 0x%" PRIx64 "+0x%" PRIx64
+                                    ": %s", dd->path, base, size, uc_strerror(e));
+        }
+    }
+    return 0;
+}
+
+static bool validate(const struct tz_machine_config *cfg, struct tz_error *err)
+{
+    if (cfg->ncpus < 1 || cfg->ncpus > TZ_MAX_CPUS)
+        return tz_error_set(err, NULL, "cpus must be 1..%d, got %d", TZ_MAX_CPUS, cfg->ncpus), false;
+    if (cfg->platform->ncpu && cfg->ncpus > cfg->platform->ncpu)
+        return tz_error_set(err, cfg->platform->path, "the platform has %d CPUs, %d requested",
+                            cfg->platform->ncpu, cfg->ncpus), false;
+    assert(cfg->quantum >= 1 && cfg->cpi >= 1 && cfg->cpu_hz > 0 && cfg->max_insns > 0);
+    return true;
+}
+
+int tz_machine_create(const struct tz_machine_config *cfg, struct tz_machine **out,
+                      struct tz_error *err)
+{
+    if (!validate(cfg, err))
+        return -1;
+    struct tz_machine *m = calloc(1, sizeof *m);
+    if (!m)
+        return tz_error_set(err, NULL, "out of memory");
+    m->cfg = *cfg;
+    m->plat = cfg->platform;
+    m->trace = cfg->trace;
+    m->ncpu = cfg->ncpus;
+    m->sysregs = tz_sysreg_table_create();
+    tz_eq_init(&m->q_any);
+    for (int i = 0; i < TZ_MAX_CPUS; i++)
+        tz_eq_init(&m->q_cpu[i]);
+
+    for (int i = 0; i < m->plat->nmem; i++) {
+        const struct tz_mem_region *r = &m->plat->mem[i];
+        struct tz_ram *ram = &m->ram[m->nram];
+        if (r->base % PAGE || r->size % PAGE || r->size == 0) {
+            tz_error_set(err, m->plat->path, "%s: memory 0x%" PRIx64 "+0x%" PRIx64
+                         " must be 4 KiB aligned and non-empty", r->name, r->base, r->size);
+            goto fail;
+        }
+        snprintf(ram->name, sizeof ram->name, "%s", r->name);
+        ram->base = r->base;
+        ram->size = r->size;
+        ram->secure = r->secure;
+        ram->rom = r->rom;
+        /* Lazily backed: untouched pages cost nothing. */
+        ram->host = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (ram->host == MAP_FAILED) {
+            ram->host = NULL;
+            tz_error_set(err, m->plat->path, "%s: cannot allocate %" PRIu64 " bytes of RAM",
+                         r->name, r->size);
+            goto fail;
+        }
+        m->nram++;
+    }
+
+    for (int i = 0; i < m->ncpu; i++)
+        if (tz_cpu_create(m, i, &m->cpu[i], err))
+            goto fail;
+
+    for (int i = 0; i < m->plat->ndev; i++) {
+        const struct tz_device_desc *d = &m->plat->dev[i];
+        const struct tz_device_ops *ops = d->enabled ? tz_model_find(d->compatible) : NULL;
+        if (!ops)
+            continue; /* no model: its addresses stay unmapped (external abort) */
+        struct tz_device *dev = &m->dev[m->ndev];
+        dev->ops = ops;
+        dev->desc = d;
+        if (ops->create(m, d, &dev->state, err)) {
+            tz_error_set(err, m->plat->path, "%s: %s", d->path, err->msg);
+            goto fail;
+        }
+        m->ndev++;
+    }
+
+    m->bindings = calloc((size_t)m->ncpu * TZ_MAX_DEVICES * TZ_MAX_DEV_REGS, sizeof *m->bindings);
+    assert(m->bindings);
+    for (int i = 0; i < m->ncpu; i++)
+        if (map_everything(m, m->cpu[i], err))
+            goto fail;
+
+    tz_cpu_register_sysregs(m);
+    m->gtimer = tz_gtimer_create(m, m->plat->timer_hz ? m->plat->timer_hz : 62500000u);
+    *out = m;
+    return 0;
+fail:
+    tz_machine_destroy(m);
+    return -1;
+}
+
+void tz_machine_destroy(struct tz_machine *m)
+{
+    if (!m)
+        return;
+    for (int i = 0; i < m->ncpu; i++)
+        tz_cpu_destroy(m->cpu[i]);
+    for (int i = 0; i < m->ndev; i++)
+        if (m->dev[i].ops->destroy)
+            m->dev[i].ops->destroy(m->dev[i].state);
+    if (m->gtimer)
+        tz_gtimer_destroy(m->gtimer);
+    for (int i = 0; i < m->nram; i++)
+        munmap(m->ram[i].host, m->ram[i].size);
+    for (int i = 0; i < m->nimages; i++)
+        tz_image_free(m->images[i]);
+    tz_eq_free(&m->q_any);
+    for (int i = 0; i < TZ_MAX_CPUS; i++)
+        tz_eq_free(&m->q_cpu[i]);
+    tz_sysreg_table_destroy(m->sysregs);
+    free(m->bindings);
+    free(m->console);
+    free(m);
+}
+
+int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_error *err)
+{
+    if (m->nimages == (int)(sizeof m->images / sizeof m->images[0])) {
+        tz_image_free(img);
+        return tz_error_set(err, NULL, "too many images");
+    }
+    for (int s = 0; s < img->nseg; s++) {
+        const struct tz_segment *seg = &img->seg[s];
+        if (!seg->memsz)
+            continue;
+        struct tz_ram *ram = NULL;
+        for (int r = 0; r < m->nram; r++)
+            if (seg->paddr >= m->ram[r].base &&
+                seg->paddr - m->ram[r].base + seg->memsz <= m->ram[r].size)
+                ram = &m->ram[r];
+        if (!ram) {
+            int rc = tz_error_set(err, img->path, "segment 0x%" PRIx64 "+0x%" PRIx64
+                                  " is outside memory", seg->paddr, seg->memsz);
+            tz_image_free(img);
+            return rc;
+        }
+        uint8_t *dst = ram->host + (seg->paddr - ram->base);
+        memcpy(dst, seg->data, seg->filesz);
+        memset(dst + seg->filesz, 0, seg->memsz - seg->filesz);
+    }
+    m->images[m->nimages++] = img;
+    return 0;
+}
+
+void tz_machine_reset(struct tz_machine *m, uint64_t entry)
+{
+    struct tz_cpu *c = m->cpu[0];
+    c->tick_base = m->round_start - c->icount * m->cfg.cpi;
+    tz_cpu_reset(c, entry, 0);
+    c->powered = true;
+    power_event(m, c, true, entry);
+}
+
+/* ---- the scheduler ---------------------------------------------------------- */
+
+static uint64_t next_event_for(const struct tz_machine *m, const struct tz_cpu *c)
+{
+    uint64_t a = tz_eq_next(&m->q_cpu[c->index]), b = tz_eq_next(&m->q_any);
+    return a < b ? a : b;
+}
+
+static void fire_due(struct tz_machine *m, struct tz_cpu *c, uint64_t now)
+{
+    for (;;) {
+        struct tz_event_queue *q = NULL;
+        uint64_t a = tz_eq_next(&m->q_cpu[c->index]), b = tz_eq_next(&m->q_any);
+        /* Per-CPU before machine-wide on a tie: a documented, fixed order. */
+        if (a <= now && a <= b)
+            q = &m->q_cpu[c->index];
+        else if (b <= now)
+            q = &m->q_any;
+        if (!q)
+            return;
+        struct tz_timed_event e = tz_eq_pop(q);
+        e.fn(e.opaque, e.arg);
+    }
+}
+
+static void wake(struct tz_machine *m, struct tz_cpu *c)
+{
+    struct tz_event ev;
+    tz_event_for(&ev, TZ_EV_WFI_WAKE, c);
+    uint64_t now = tz_cpu_ticks(c);
+    ev.dur_icount = 0;
+    ev.dur_ns = (int64_t)(tz_machine_ns(m, now) - tz_machine_ns(m, c->wfi_since_tick));
+    tz_machine_event(m, c, &ev);
+    c->wfi = false;
+}
+
+static void halt_limit(struct tz_machine *m, uint64_t total)
+{
+    m->halted = true;
+    m->stop = TZ_STOP_INSN_LIMIT;
+    snprintf(m->stop_text, sizeof m->stop_text,
+             "instruction limit reached: %" PRIu64 " instructions (max_insns)", total);
+    /* A runaway guest: show where every CPU was. */
+    for (int i = 0; i < m->ncpu; i++) {
+        struct tz_cpu *c = m->cpu[i];
+        if (!c->powered)
+            continue;
+        char dump[2048];
+        tz_cpu_dump(c, dump, sizeof dump);
+        fprintf(stderr, "tzsim: %s\n%s", m->stop_text, dump);
+        struct tz_event ev;
+        tz_event_for(&ev, TZ_EV_GUEST_ERROR, c);
+        ev.a[0] = 0;
+        ev.na = 1;
+        size_t n = strlen(m->stop_text) + strlen(dump) + 2;
+        char *text = malloc(n);
+        assert(text);
+        snprintf(text, n, "%s\n%s", m->stop_text, dump);
+        ev.text = text;
+        tz_machine_event(m, c, &ev);
+        free(text);
+    }
+}
+
+/* Runs one CPU up to round_end. Returns false when the run must stop. */
+static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, uint64_t insn_cap)
+{
+    const uint64_t cpi = m->cfg.cpi;
+    while (!m->halted && !m->until_met) {
+        if (!c->powered) {
+            /* An off CPU's clock follows the round. */
+            if (tz_cpu_ticks(c) < round_end)
+                c->tick_base = round_end - c->icount * cpi;
+            return;
+        }
+        uint64_t now = tz_cpu_ticks(c);
+        if (now >= round_end)
+            return;
+        fire_due(m, c, now);
+        if (m->halted || !c->powered)
+            continue;
+        if (c->wfi) {
+            if (!tz_cpu_any_line(c)) {
+                uint64_t next = next_event_for(m, c);
+                if (next > round_end)
+                    next = round_end;
+                c->tick_base += next - now; /* idle: time passes, nothing retires */
+                continue;
+            }
+            wake(m, c);
+        }
+        if (tz_cpu_any_line(c))
+            tz_cpu_check_interrupts(c);
+        uint64_t total = total_icount(m);
+        if (total >= insn_cap)
+            return;
+        uint64_t limit = next_event_for(m, c);
+        if (limit > round_end)
+            limit = round_end;
+        uint64_t n = limit > now ? (limit - now + cpi - 1) / cpi : 1;
+        if (n > insn_cap - total)
+            n = insn_cap - total;
+        tz_cpu_run(c, n);
+    }
+}
+
+enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_limits *lim)
+{
+    m->lim = *lim;
+    m->until_met = false;
+    uint64_t start = total_icount(m);
+    uint64_t cap = m->cfg.max_insns;
+    if (lim->insns && start + lim->insns < cap)
+        cap = start + lim->insns;
+    uint64_t until_tick = UINT64_MAX;
+    if (lim->time_ns)
+        until_tick = (uint64_t)(((unsigned __int128)lim->time_ns * m->cfg.cpu_hz) / 1000000000u);
+    enum tz_stop_reason why = TZ_STOP_NONE;
+
+    while (!m->halted) {
+        uint64_t total = total_icount(m);
+        if (total >= m->cfg.max_insns) {
+            halt_limit(m, total);
+            break;
+        }
+        if (total >= cap || m->until_met || m->round_start >= until_tick) {
+            why = TZ_STOP_SCENARIO;
+            break;
+        }
+        uint64_t round_end = m->round_start + m->cfg.quantum * m->cfg.cpi;
+        if (round_end > until_tick)
+            round_end = until_tick;
+        for (int i = 0; i < m->ncpu && !m->halted && !m->until_met; i++)
+            run_cpu(m, m->cpu[i], round_end, cap);
+        if (m->halted || m->until_met)
+            break;
+        /* Machine-wide events due while no CPU was running them. */
+        bool any_on = false, any_busy = false;
+        for (int i = 0; i < m->ncpu; i++) {
+            any_on |= m->cpu[i]->powered;
+            any_busy |= m->cpu[i]->powered && !m->cpu[i]->wfi;
+        }
+        if (!any_on) {
+            while (tz_eq_next(&m->q_any) <= round_end) {
+                struct tz_timed_event e = tz_eq_pop(&m->q_any);
+                e.fn(e.opaque, e.arg);
+            }
+        }
+        bool events = tz_eq_next(&m->q_any) != UINT64_MAX;
+        for (int i = 0; i < m->ncpu; i++)
+            events |= m->cpu[i]->powered && tz_eq_next(&m->q_cpu[i]) != UINT64_MAX;
+        if (!any_busy && !events) {
+            m->halted = true;
+            m->stop = TZ_STOP_ALL_OFF;
+            snprintf(m->stop_text, sizeof m->stop_text,
+                     any_on ? "every CPU waits in WFI and nothing is scheduled to wake it"
+                            : "every CPU is powered off");
+            break;
+        }
+        m->round_start = round_end;
+    }
+    for (int i = 0; i < m->ndev; i++)
+        if (m->dev[i].ops->flush)
+            m->dev[i].ops->flush(m->dev[i].state);
+    if (m->halted)
+        why = m->stop;
+    if (why == TZ_STOP_SCENARIO && !m->stop_text[0])
+        snprintf(m->stop_text, sizeof m->stop_text, "run_until condition met");
+    return why;
+}
+
+void tz_machine_stats(const struct tz_machine *m, struct tz_machine_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->icount = total_icount(m);
+    uint64_t t = m->round_start;
+    for (int i = 0; i < m->ncpu; i++)
+        if (tz_cpu_ticks(m->cpu[i]) > t)
+            t = tz_cpu_ticks(m->cpu[i]);
+    s->ticks = t;
+    s->vtime_ns = tz_machine_ns(m, t);
+    s->world_switches = m->world_switches;
+    s->exceptions = m->exceptions;
+    s->erets = m->erets;
+    s->smc_ns_calls = m->smc_ns_calls;
+    s->smc_ns_returns = m->smc_ns_returns;
+    s->smc_s_calls = m->smc_s_calls;
+    s->smc_rt_sum_insns = m->smc_rt_sum_insns;
+    s->smc_rt_max_insns = m->smc_rt_max_insns;
+    s->smc_rt_sum_ns = m->smc_rt_sum_ns;
+    s->smc_rt_max_ns = m->smc_rt_max_ns;
+    s->stop = m->stop;
+    snprintf(s->stop_text, sizeof s->stop_text, "%s", m->stop_text);
+}

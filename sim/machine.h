@@ -1,0 +1,213 @@
+/* The machine: N CPUs (one Unicorn instance each) over shared RAM, MMIO
+ * devices instantiated from the platform description, the deterministic
+ * scheduler, and the trace sink. See docs/architecture.md.
+ *
+ * Extension points for later models:
+ *   - device models register in models/registry.c by compatible string and
+ *     get MMIO accesses with the accessing CPU and its security state;
+ *   - interrupt sources drive struct tz_irq_line; each CPU exposes input
+ *     lines (tz_cpu_line_input) for a GIC's outputs;
+ *   - system registers (timers, GICv3 ICC_*, IMPDEF) are served through
+ *     tz_sysreg_register (sim/sysreg.h);
+ *   - memory hooks for a cache model: tz_machine_add_mem_hook;
+ *   - timed events: tz_machine_schedule (per CPU or machine-wide).
+ */
+#ifndef TZ_MACHINE_H
+#define TZ_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <unicorn/unicorn.h>
+
+#include "error.h"
+#include "irq.h"
+#include "loader.h"
+#include "platform.h"
+#include "sched.h"
+#include "traces/trace.h"
+
+struct tz_machine;
+struct tz_sysreg_table;
+
+#define TZ_SITE_CACHE 4096
+
+/* Why a CPU's slice ended early; internal to sim/. */
+enum tz_cpu_stop {
+    TZ_CPU_RUNNING = 0,
+    TZ_CPU_STOP_SLICE,    /* reached the end of its slice or a requested stop */
+    TZ_CPU_STOP_FATAL,    /* fatal guest error recorded */
+};
+
+struct tz_cpu {
+    struct tz_machine *m;
+    int index;
+    uint64_t mpidr;
+    uc_engine *uc;
+    bool powered;
+    bool wfi;             /* idle in WFI */
+    uint64_t wfi_since_tick, wfi_since_icount;
+
+    /* Accounting. icount counts retired instructions; the code hook takes
+     * its slow path when icount >= check_at. */
+    uint64_t icount;
+    uint64_t check_at;
+    uint64_t stop_at;     /* end of the current slice */
+    bool stop_req;        /* stop at the next instruction boundary */
+    bool stopped_by_us;
+    uint64_t next_pc;     /* expected next PC: anything else is a jump */
+    uint64_t tick_base;   /* ticks = tick_base + icount * cpi */
+
+    /* Mirrors of architectural state kept by the hooks. */
+    int el;
+    bool ns;              /* current security state */
+    uint64_t scr, hcr;
+    int world;            /* security state (0 S, 1 NS) last run below EL3; -1 none yet */
+    int world_el;
+
+    /* Interrupt inputs (enum tz_cpu_line) and the masked-poll mode. */
+    bool line[TZ_LINE_COUNT];
+    bool poll_masked;
+
+    /* Jump-site cache for observing ERET without a per-block hook. */
+    struct tz_site { uint64_t pc; int8_t el; uint8_t kind; } site[TZ_SITE_CACHE];
+
+    /* An SMC in flight per calling world (index = caller ns). */
+    struct {
+        bool active;
+        int el;
+        uint64_t ret_pc, icount, tick;
+        uint64_t fid;
+    } smc[2];
+
+    /* Unmapped access recorded by the memory hook. */
+    struct { bool valid; uint64_t addr; bool write, fetch; } fault;
+
+    /* IMPLEMENTATION DEFINED registers served for firmware (CPUACTLR_EL1...). */
+    struct { uint16_t key; uint64_t val; } impdef[32];
+    int nimpdef;
+
+    /* Fatal guest error text (register dump) when stop is FATAL. */
+    enum tz_cpu_stop stop;
+
+    /* Statistics for the summary. */
+    uint64_t n_exc, n_smc;
+};
+
+/* What tz_machine_run stops at (besides halt and the machine's limit). */
+struct tz_run_limits {
+    uint64_t insns;          /* total instructions (0 = none) */
+    uint64_t time_ns;        /* absolute virtual time (0 = none) */
+    const char *console;     /* console line containing this (NULL = none) */
+};
+
+struct tz_machine_config {
+    const struct tz_platform *platform;  /* not owned */
+    int ncpus;
+    uint64_t quantum;
+    uint32_t cpi;
+    uint64_t cpu_hz;
+    uint64_t max_insns;
+    uint64_t seed;
+    int cpu_model;                       /* uc_cpu_arm64 */
+    struct tz_trace *trace;              /* not owned; may be NULL */
+    FILE *console_out;                   /* UART lines printed here; NULL = not printed */
+    bool strict;                         /* guest misbehaviour is fatal */
+};
+
+/* A memory access seen by an MMIO device. */
+struct tz_access {
+    uint64_t offset;     /* from the start of the device's region */
+    unsigned size;       /* bytes */
+    int region;          /* which reg pair of the device */
+    struct tz_cpu *cpu;  /* accessing CPU */
+    bool secure;         /* security attribute of the access */
+};
+
+/* Device model operations (models/registry.c). */
+struct tz_device_ops {
+    const char *name;                /* model name, e.g. "pl011" */
+    const char *const *compatible;   /* NULL-terminated */
+    int (*create)(struct tz_machine *m, const struct tz_device_desc *d, void **state,
+                  struct tz_error *err);
+    uint64_t (*read)(void *state, const struct tz_access *a);
+    void (*write)(void *state, const struct tz_access *a, uint64_t value);
+    void (*flush)(void *state);      /* end of a run_until: emit buffered output; may be NULL */
+    void (*destroy)(void *state);
+    /* Outputs to wire (an interrupt line per DT `interrupts` entry); may be NULL. */
+    struct tz_irq_line *(*irq_out)(void *state, int n);
+};
+
+struct tz_machine;
+
+int tz_machine_create(const struct tz_machine_config *cfg, struct tz_machine **out,
+                      struct tz_error *err);
+void tz_machine_destroy(struct tz_machine *m);
+
+/* Copies an image's segments into guest memory (after tz_images_check) and
+ * keeps it for symbolising PCs. The machine takes ownership of img. */
+int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_error *err);
+
+/* Resets CPU 0 to EL3 at entry; the other CPUs stay off. */
+void tz_machine_reset(struct tz_machine *m, uint64_t entry);
+
+/* Runs until the guest halts, a limit is met, or a fatal error. Returns the
+ * stop reason. */
+enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_limits *lim);
+
+/* --- for device models and the board wiring ------------------------------ */
+struct tz_trace *tz_machine_trace(struct tz_machine *m);
+const struct tz_machine_config *tz_machine_cfg(const struct tz_machine *m);
+int tz_machine_ncpus(const struct tz_machine *m);
+struct tz_cpu *tz_machine_cpu(struct tz_machine *m, int i);
+struct tz_sysreg_table *tz_machine_sysregs(struct tz_machine *m);
+
+/* Current virtual time of a CPU in ticks (at the instruction boundary being
+ * executed), and of the machine (the scheduler's current position). */
+uint64_t tz_cpu_ticks(const struct tz_cpu *c);
+uint64_t tz_machine_ticks(const struct tz_machine *m);
+uint64_t tz_machine_ns(const struct tz_machine *m, uint64_t ticks);
+
+/* Schedules fn at tick on CPU cpu (or TZ_ANY_CPU). Delivered between
+ * instructions, in (tick, insertion) order. */
+void tz_machine_schedule(struct tz_machine *m, int cpu, uint64_t tick, tz_event_fn fn,
+                         void *opaque, uint64_t arg);
+
+/* Input number for a CPU's interrupt line, to connect a tz_irq_line to:
+ * tz_irq_connect(&line, tz_cpu_line_handler, cpu, TZ_LINE_FIQ). */
+void tz_cpu_line_handler(void *cpu, int line, bool level);
+
+/* Power control (the power controller device, PSCI through the monitor). */
+void tz_machine_cpu_on(struct tz_machine *m, int index, uint64_t entry, uint64_t x0,
+                       struct tz_cpu *requester);
+void tz_machine_cpu_off(struct tz_machine *m, struct tz_cpu *c);
+void tz_machine_halt(struct tz_machine *m, enum tz_stop_reason reason, struct tz_cpu *requester);
+
+/* Emits a trace event, filling cpu/icount/vtime from c (c may be NULL for
+ * machine-wide events). */
+void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *ev);
+void tz_event_for(struct tz_event *ev, enum tz_event_kind kind, struct tz_cpu *c);
+
+/* A complete console line from a device (the UARTs). */
+void tz_machine_console(struct tz_machine *m, struct tz_cpu *c, const char *dev, const char *line);
+const char *tz_machine_console_text(const struct tz_machine *m);
+
+/* Symbol for a guest address, "name+0x10", or "" if none. */
+void tz_machine_symbolize(const struct tz_machine *m, uint64_t addr, char *out, size_t n);
+
+/* Statistics for the run summary. */
+struct tz_machine_stats {
+    uint64_t icount, vtime_ns, ticks;
+    uint64_t world_switches, exceptions, erets;
+    uint64_t smc_ns_calls, smc_ns_returns, smc_s_calls;
+    uint64_t smc_rt_sum_insns, smc_rt_max_insns, smc_rt_sum_ns, smc_rt_max_ns;
+    enum tz_stop_reason stop;
+    char stop_text[512];
+};
+void tz_machine_stats(const struct tz_machine *m, struct tz_machine_stats *s);
+
+/* Register dump of a CPU (for fatal errors and tests). */
+void tz_cpu_dump(struct tz_cpu *c, char *out, size_t n);
+
+#endif

@@ -1,0 +1,111 @@
+/* tzsim command line. See docs/cli.md. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run.h"
+
+static void usage(FILE *f)
+{
+    fputs("usage: tzsim run SCENARIO [options]\n"
+          "       tzsim --help | --version\n"
+          "\n"
+          "Runs a scenario script (Lua) on a simulated TrustZone machine and records a\n"
+          "trace in SQLite.\n"
+          "\n"
+          "options for run:\n"
+          "  --db FILE          trace database to create (default: tzsim.db; 'none' for no file)\n"
+          "  --max-insns N      instruction limit over all CPUs (overrides the scenario)\n"
+          "  --quantum N        instructions per CPU per scheduling round (overrides the scenario)\n"
+          "  --dtb FILE         platform description to use instead of the scenario's\n"
+          "  --fw-dir DIR       where fw:NAME images are found (default: the build's firmware/)\n"
+          "  --platform-dir DIR where platform names are found (default: the build's platforms/)\n"
+          "  --strict           treat every guest misbehaviour as fatal\n"
+          "  --quiet            do not print console (UART) lines\n"
+          "\n"
+          "exit status: 0 ok, 1 a check failed / guest error / instruction limit,\n"
+          "             2 bad input (usage, scenario, platform, image or database)\n",
+          f);
+}
+
+static int parse_u64(const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || !*s || *end || s[0] == '-' || v == 0) {
+        fprintf(stderr, "tzsim: %s: '%s' is not a positive integer\n", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return TZ_EXIT_BAD_INPUT;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("tzsim %s\n", TZSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "run") != 0) {
+        fprintf(stderr, "tzsim: unknown command '%s' (try tzsim --help)\n", argv[1]);
+        return TZ_EXIT_BAD_INPUT;
+    }
+    struct tz_run_options o = {.db = "tzsim.db"};
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        bool takes = !strcmp(a, "--db") || !strcmp(a, "--max-insns") || !strcmp(a, "--dtb") ||
+                     !strcmp(a, "--fw-dir") || !strcmp(a, "--platform-dir") ||
+                     !strcmp(a, "--quantum");
+        if (takes && !v) {
+            fprintf(stderr, "tzsim: %s needs a value\n", a);
+            return TZ_EXIT_BAD_INPUT;
+        }
+        if (!strcmp(a, "--db"))
+            o.db = strcmp(v, "none") ? v : NULL;
+        else if (!strcmp(a, "--max-insns")) {
+            if (parse_u64(a, v, &o.max_insns))
+                return TZ_EXIT_BAD_INPUT;
+        } else if (!strcmp(a, "--quantum")) {
+            if (parse_u64(a, v, &o.quantum))
+                return TZ_EXIT_BAD_INPUT;
+        } else if (!strcmp(a, "--dtb"))
+            o.dtb = v;
+        else if (!strcmp(a, "--fw-dir"))
+            o.fw_dir = v;
+        else if (!strcmp(a, "--platform-dir"))
+            o.platform_dir = v;
+        else if (!strcmp(a, "--quiet"))
+            o.quiet = true;
+        else if (!strcmp(a, "--strict"))
+            o.strict = true;
+        else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "tzsim: unknown option '%s' (try tzsim --help)\n", a);
+            return TZ_EXIT_BAD_INPUT;
+        } else if (!o.scenario)
+            o.scenario = a;
+        else {
+            fprintf(stderr, "tzsim: more than one scenario given ('%s' and '%s')\n", o.scenario, a);
+            return TZ_EXIT_BAD_INPUT;
+        }
+        if (takes)
+            i++;
+    }
+    if (!o.scenario) {
+        fprintf(stderr, "tzsim: run: no scenario given\n");
+        return TZ_EXIT_BAD_INPUT;
+    }
+    struct tz_run_report r;
+    return tz_run_scenario(&o, &r);
+}

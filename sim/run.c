@@ -1,0 +1,267 @@
+#include "run.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine_internal.h"
+#include "scenario.h"
+
+#ifndef TZSIM_DEFAULT_FW_DIR
+#define TZSIM_DEFAULT_FW_DIR "firmware"
+#endif
+#ifndef TZSIM_DEFAULT_PLATFORM_DIR
+#define TZSIM_DEFAULT_PLATFORM_DIR "platforms"
+#endif
+
+struct run_ctx {
+    const struct tz_run_options *o;
+    struct tz_run_report *r;
+    struct tz_scenario *scn;
+    struct tz_trace *trace;
+    struct tz_platform *plat;
+    struct tz_machine *m;
+    int64_t run_id;
+    FILE *out;
+};
+
+static int host_create(void *opaque, const struct tz_scenario_config *cfg, struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    if (tz_platform_load(cfg->dtb, &x->plat, err))
+        return -1;
+    struct tz_image *imgs[TZ_MAX_IMAGES] = {0};
+    int n = cfg->nimages;
+    for (int i = 0; i < n; i++) {
+        const struct tz_image_spec *s = &cfg->images[i];
+        if (tz_image_load(s->file, s->kind, s->has_addr, s->addr, &imgs[i], err)) {
+            for (int j = 0; j < i; j++)
+                tz_image_free(imgs[j]);
+            return -1;
+        }
+    }
+    if (tz_images_check(imgs, n, x->plat, err)) {
+        for (int j = 0; j < n; j++)
+            tz_image_free(imgs[j]);
+        return -1;
+    }
+
+    static const struct { const char *name; int model; } models[] = {
+        {"cortex-a57", UC_CPU_ARM64_A57},
+        {"cortex-a53", UC_CPU_ARM64_A53},
+        {"cortex-a72", UC_CPU_ARM64_A72},
+        {"max", UC_CPU_ARM64_MAX},
+    };
+    int model = UC_CPU_ARM64_A57;
+    for (unsigned i = 0; i < sizeof models / sizeof models[0]; i++)
+        if (cfg->cpu_model && strcmp(cfg->cpu_model, models[i].name) == 0)
+            model = models[i].model;
+
+    struct tz_machine_config mc = {
+        .platform = x->plat,
+        .ncpus = cfg->ncpus,
+        .quantum = x->o->quantum ? x->o->quantum : cfg->quantum,
+        .cpi = cfg->cpi,
+        .cpu_hz = cfg->cpu_hz,
+        .max_insns = cfg->max_insns,
+        .seed = cfg->seed,
+        .cpu_model = model,
+        .trace = x->trace,
+        .console_out = x->o->quiet ? NULL : x->out,
+        .strict = x->o->strict,
+    };
+    if (tz_machine_create(&mc, &x->m, err)) {
+        for (int j = 0; j < n; j++)
+            tz_image_free(imgs[j]);
+        return -1;
+    }
+    uint64_t entry = cfg->has_entry ? cfg->entry : (n ? imgs[0]->entry : 0);
+
+    /* meta: what this run was made of (no host times). */
+    char key[64], val[1100];
+    struct tz_sha256 h;
+    uint8_t d[32];
+    char hex[65];
+    tz_sha256_init(&h);
+    tz_sha256_update(&h, x->plat->fdt, x->plat->fdt_size);
+    tz_sha256_final(&h, d);
+    tz_sha256_hex(d, hex);
+    tz_trace_meta(x->trace, "platform", cfg->platform ? cfg->platform : cfg->dtb);
+    tz_trace_meta(x->trace, "platform_dtb", cfg->dtb);
+    tz_trace_meta(x->trace, "platform_sha256", hex);
+    tz_trace_meta(x->trace, "scenario", x->o->scenario);
+    tz_trace_meta(x->trace, "scenario_sha256", tz_scenario_sha256(x->scn));
+    snprintf(val, sizeof val, "%" PRIu64, cfg->seed);
+    tz_trace_meta(x->trace, "seed", val);
+    snprintf(val, sizeof val, "%d", cfg->ncpus);
+    tz_trace_meta(x->trace, "cpus", val);
+    snprintf(val, sizeof val, "%" PRIu64, mc.quantum);
+    tz_trace_meta(x->trace, "quantum", val);
+    snprintf(val, sizeof val, "%u", cfg->cpi);
+    tz_trace_meta(x->trace, "cpi", val);
+    snprintf(val, sizeof val, "%" PRIu64, cfg->cpu_hz);
+    tz_trace_meta(x->trace, "cpu_hz", val);
+    tz_trace_meta(x->trace, "cpu_model", cfg->cpu_model ? cfg->cpu_model : "cortex-a57");
+    unsigned maj, min;
+    uc_version(&maj, &min);
+    snprintf(val, sizeof val, "%u.%u", maj, min);
+    tz_trace_meta(x->trace, "unicorn_version", val);
+    for (int i = 0; i < n; i++) {
+        snprintf(key, sizeof key, "image.%d.path", i);
+        tz_trace_meta(x->trace, key, imgs[i]->path);
+        snprintf(key, sizeof key, "image.%d.kind", i);
+        tz_trace_meta(x->trace, key, tz_image_kind_name(imgs[i]->kind));
+        snprintf(key, sizeof key, "image.%d.sha256", i);
+        tz_trace_meta(x->trace, key, imgs[i]->sha256);
+    }
+
+    for (int i = 0; i < n; i++) {
+        if (tz_machine_load_image(x->m, imgs[i], err)) {
+            for (int j = i + 1; j < n; j++)
+                tz_image_free(imgs[j]);
+            return -1;
+        }
+    }
+    struct tz_run_info info = {
+        .scenario = x->o->scenario,
+        .scenario_sha256 = tz_scenario_sha256(x->scn),
+        .platform = cfg->platform ? cfg->platform : cfg->dtb,
+        .ncpus = cfg->ncpus,
+        .quantum = mc.quantum,
+        .seed = cfg->seed,
+    };
+    if (tz_trace_run_begin(x->trace, &info, &x->run_id))
+        return tz_error_set(err, x->o->db, "cannot start a run in the trace");
+    tz_machine_reset(x->m, entry);
+    return 0;
+}
+
+static int host_run_until(void *opaque, const struct tz_run_until *req, struct tz_run_result *res,
+                          struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    struct tz_run_limits lim = {
+        .insns = req->insns,
+        .time_ns = req->time_ns,
+        .console = req->console,
+    };
+    enum tz_stop_reason why = tz_machine_run(x->m, &lim);
+    struct tz_machine_stats st;
+    tz_machine_stats(x->m, &st);
+    res->stop_reason = (int)why;
+    res->icount = st.icount;
+    res->vtime_ns = st.vtime_ns;
+    x->r->ran = true;
+    return 0;
+}
+
+static const char *host_console(void *opaque)
+{
+    struct run_ctx *x = opaque;
+    return x->m ? tz_machine_console_text(x->m) : "";
+}
+
+static void host_check_failed(void *opaque, const char *msg)
+{
+    struct run_ctx *x = opaque;
+    fprintf(x->o->err ? x->o->err : stderr, "tzsim: check failed: %s\n", msg);
+}
+
+static void summary(struct run_ctx *x, const char *status)
+{
+    struct tz_run_report *r = x->r;
+    const struct tz_machine_stats *s = &r->stats;
+    FILE *f = x->out;
+    fprintf(f, "tzsim: %s: %s\n", x->o->scenario, status);
+    fprintf(f, "  stop:            %s (%s)\n", tz_stop_reason_name(s->stop ? s->stop : TZ_STOP_SCENARIO),
+            s->stop_text[0] ? s->stop_text : "-");
+    fprintf(f, "  instructions:    %" PRIu64 "  virtual time: %" PRIu64 ".%03" PRIu64 " us\n",
+            s->icount, s->vtime_ns / 1000, s->vtime_ns % 1000);
+    fprintf(f, "  exceptions:      %" PRIu64 " taken, %" PRIu64 " returns, %" PRIu64
+            " world switches\n", s->exceptions, s->erets, s->world_switches);
+    fprintf(f, "  SMCs:            %" PRIu64 " from the normal world, %" PRIu64
+            " from the secure world\n", s->smc_ns_calls, s->smc_s_calls);
+    if (s->smc_ns_returns) {
+        uint64_t n = s->smc_ns_returns;
+        fprintf(f, "  SMC round trips: %" PRIu64 "  mean %" PRIu64 ".%02" PRIu64
+                " insns / %" PRIu64 ".%02" PRIu64 " ns  max %" PRIu64 " insns / %" PRIu64 " ns\n",
+                n, s->smc_rt_sum_insns / n, (s->smc_rt_sum_insns % n) * 100 / n,
+                s->smc_rt_sum_ns / n, (s->smc_rt_sum_ns % n) * 100 / n, s->smc_rt_max_insns,
+                s->smc_rt_max_ns);
+    }
+    if (r->checks_failed)
+        fprintf(f, "  checks failed:   %d\n", r->checks_failed);
+    if (x->o->db)
+        fprintf(f, "  trace:           %s (run %" PRId64 ", %" PRIu64 " events)\n", x->o->db,
+                x->run_id, r->trace_events);
+    fprintf(f, "  digest:          %s\n", r->digest);
+}
+
+int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
+{
+    memset(r, 0, sizeof *r);
+    struct run_ctx x = {.o = o, .r = r, .out = o->out ? o->out : stdout};
+    FILE *ferr = o->err ? o->err : stderr;
+    struct tz_error err = {{0}};
+    struct tz_scenario_env env = {
+        .fw_dir = o->fw_dir ? o->fw_dir : TZSIM_DEFAULT_FW_DIR,
+        .platform_dir = o->platform_dir ? o->platform_dir : TZSIM_DEFAULT_PLATFORM_DIR,
+        .dtb_override = o->dtb,
+        .max_insns_override = o->max_insns,
+    };
+    if (tz_scenario_load(o->scenario, &env, &x.scn, &err))
+        goto bad_input;
+    if (tz_trace_open(&x.trace, o->db, &err))
+        goto bad_input;
+
+    struct tz_scenario_host host = {
+        .ctx = &x,
+        .create_machine = host_create,
+        .run_until = host_run_until,
+        .console = host_console,
+        .check_failed = host_check_failed,
+    };
+    int checks_failed = 0;
+    int rc = tz_scenario_exec(x.scn, &host, &checks_failed, &err);
+    r->checks_failed = checks_failed;
+    if (rc && !x.m)
+        goto bad_input; /* nothing ran: a scenario, platform or image error */
+
+    if (x.m)
+        tz_machine_stats(x.m, &r->stats);
+    enum tz_stop_reason stop = r->stats.stop ? r->stats.stop : TZ_STOP_SCENARIO;
+    bool failed = rc || checks_failed || stop == TZ_STOP_GUEST_ERROR ||
+                  stop == TZ_STOP_INSN_LIMIT || stop == TZ_STOP_HOST_ERROR;
+    const char *status = rc ? "error" : failed ? "failed" : "ok";
+    if (rc)
+        fprintf(ferr, "tzsim: %s\n", err.msg);
+    struct tz_error terr = {{0}};
+    tz_trace_digest(x.trace, r->digest);
+    r->trace_events = 0;
+    for (int k = 1; k <= 64; k++)
+        if (tz_event_kind_name((enum tz_event_kind)k))
+            r->trace_events += tz_trace_count(x.trace, (enum tz_event_kind)k);
+    int trc = tz_trace_run_end(x.trace, status, stop, r->stats.icount, r->stats.vtime_ns, &terr);
+    summary(&x, status);
+    tz_machine_destroy(x.m);
+    tz_platform_free(x.plat);
+    if (tz_trace_close(x.trace, trc ? NULL : &terr) || trc) {
+        fprintf(ferr, "tzsim: %s\n", terr.msg);
+        tz_scenario_free(x.scn);
+        snprintf(r->error, sizeof r->error, "%s", terr.msg);
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    }
+    tz_scenario_free(x.scn);
+    if (rc)
+        snprintf(r->error, sizeof r->error, "%s", err.msg);
+    return r->exit_code = failed ? TZ_EXIT_FAILED : TZ_EXIT_OK;
+
+bad_input:
+    fprintf(ferr, "tzsim: %s\n", err.msg);
+    snprintf(r->error, sizeof r->error, "%s", err.msg);
+    tz_machine_destroy(x.m);
+    tz_platform_free(x.plat);
+    tz_trace_close(x.trace, NULL);
+    tz_scenario_free(x.scn);
+    return r->exit_code = TZ_EXIT_BAD_INPUT;
+}
