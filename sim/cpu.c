@@ -6,9 +6,13 @@
  * exception return (ERET runs natively) at the first instruction after a
  * jump, see on_jump().
  *
- * Instruction counting: one UC_HOOK_CODE callback per instruction keeps
- * `icount` exact and stops the CPU at exact instruction boundaries; its fast
- * path is one compare and one increment.
+ * Instruction counting: a UC_HOOK_BLOCK callback adds each translation
+ * block's instruction count when the block starts (a per-instruction hook
+ * costs 3-4x). Blocks are straight-line code, so the count is exact except
+ * when an exception leaves a block early, which is corrected from the PC.
+ * Stops at the end of a round happen at block boundaries; stops that must be
+ * exact (events, limits) inside a block use a code hook bounded to that one
+ * instruction, see tz_cpu_run().
  */
 #include "machine_internal.h"
 
@@ -123,6 +127,8 @@ bool tz_cpu_any_line(const struct tz_cpu *c)
 {
     return c->line[TZ_LINE_IRQ] || c->line[TZ_LINE_FIQ] || c->line[TZ_LINE_SERROR];
 }
+
+static void correct_icount(struct tz_cpu *c, uint64_t insn_pc);
 
 /* ---- exception entry ------------------------------------------------------ */
 
@@ -281,6 +287,7 @@ static bool read_insn(struct tz_cpu *c, uint64_t va, uint32_t *insn)
 static void sync_exception(struct tz_cpu *c, enum tz_sync_kind kind, uint64_t pc_after,
                            uint64_t insn_pc)
 {
+    correct_icount(c, insn_pc);
     uint32_t insn = 0;
     uint32_t imm16 = 0;
     if (kind != TZ_SYNC_UNDEF && read_insn(c, insn_pc, &insn))
@@ -373,6 +380,7 @@ static void hook_intr(uc_engine *uc, uint32_t intno, void *opaque)
         return;
     case EXCP_PREFETCH_ABORT:
     case EXCP_DATA_ABORT:
+        correct_icount(c, pc);
         /* A fault from the guest's own translation: Unicorn's public API
          * does not expose the syndrome or the faulting address, so the
          * architected abort cannot be built. */
@@ -402,6 +410,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
 static void deliver_abort(struct tz_cpu *c)
 {
     uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
+    correct_icount(c, pc);
     bool fetch = c->fault.fetch;
     uint64_t addr = c->fault.addr;
     c->fault.valid = false;
@@ -560,7 +569,7 @@ static void on_eret(struct tz_cpu *c, uint32_t ps, uint64_t to)
  * EL by itself, and it always jumps. A per-CPU cache of jump sites keeps the
  * cost off ordinary branches: a site seen once to be a branch (its
  * instruction is not ERET) is never checked again at that EL. */
-static void on_jump(struct tz_cpu *c, uint64_t to)
+__attribute__((noinline)) static void on_jump(struct tz_cpu *c, uint64_t to)
 {
     uint64_t site = c->next_pc - 4;
     unsigned h = (unsigned)((site >> 2) ^ (site >> 14)) & (TZ_SITE_CACHE - 1);
@@ -596,40 +605,95 @@ static void resync_el(struct tz_cpu *c)
         on_eret(c, ps, reg(c->uc, UC_ARM64_REG_PC));
 }
 
-/* ---- the per-instruction hook --------------------------------------------- */
+/* ---- the per-block hook ---------------------------------------------------- */
 
-static bool slow_path(struct tz_cpu *c)
+static bool deliverable_now(struct tz_cpu *c)
 {
-    if (c->stop_req || c->icount >= c->stop_at)
+    uint32_t ps = (uint32_t)reg(c->uc, UC_ARM64_REG_PSTATE);
+    struct tz_exc_ctx ctx = exc_ctx(c, ps);
+    return (c->line[TZ_LINE_FIQ] && tz_exc_async_target(&ctx, TZ_ASYNC_FIQ)) ||
+           (c->line[TZ_LINE_IRQ] && tz_exc_async_target(&ctx, TZ_ASYNC_IRQ)) ||
+           (c->line[TZ_LINE_SERROR] && tz_exc_async_target(&ctx, TZ_ASYNC_SERROR));
+}
+
+static uint64_t min_u64(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* Decides at the start of a block of n instructions at addr whether to stop
+ * before it. */
+__attribute__((noinline)) static bool slow_path(struct tz_cpu *c, uint64_t addr, uint32_t n)
+{
+    if (c->stop_req || c->icount >= c->hard_end || c->icount >= c->soft_end)
         return true;
-    if (c->poll_masked) {
-        uint32_t ps = (uint32_t)reg(c->uc, UC_ARM64_REG_PSTATE);
-        struct tz_exc_ctx ctx = exc_ctx(c, ps);
-        if ((c->line[TZ_LINE_FIQ] && tz_exc_async_target(&ctx, TZ_ASYNC_FIQ)) ||
-            (c->line[TZ_LINE_IRQ] && tz_exc_async_target(&ctx, TZ_ASYNC_IRQ)) ||
-            (c->line[TZ_LINE_SERROR] && tz_exc_async_target(&ctx, TZ_ASYNC_SERROR)))
-            return true;
-        c->check_at = c->icount + 1;
-        return false;
+    /* Masked interrupt pending: QEMU ends a block after every DAIF change,
+     * so checking at block starts takes it right after the unmasking. */
+    if (c->poll_masked && deliverable_now(c))
+        return true;
+    if (c->icount + n > c->hard_end) {
+        c->precise_pc = addr + 4 * (c->hard_end - c->icount);
+        c->precise_pending = true;
+        return true;
     }
-    c->check_at = c->stop_at;
+    c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
     return false;
 }
 
-static void hook_code(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+__attribute__((noinline)) static void hook_block_slow(uc_engine *uc, uint64_t addr, uint32_t n,
+                                                      struct tz_cpu *c)
 {
-    struct tz_cpu *c = opaque;
-    if (__builtin_expect(addr != c->next_pc, 0)) {
+    if (addr != c->next_pc) {
         on_jump(c, addr);
         c->next_pc = addr;
     }
-    if (__builtin_expect(c->icount >= c->check_at, 0) && slow_path(c)) {
+    if (c->precise_active && c->precise_pc >= addr && c->precise_pc < addr + 4ull * n) {
+        /* The block holding the exact stop: count up to it; the bounded code
+         * hook stops there. */
+        c->blk_start = addr;
+        c->blk_icount0 = c->icount;
+        c->icount += (c->precise_pc - addr) / 4;
+        c->next_pc = c->precise_pc;
+        return;
+    }
+    if (c->icount + n > c->check_at && slow_path(c, addr, n)) {
         c->stopped_by_us = true;
         uc_emu_stop(uc);
-        return; /* this instruction does not execute */
+        return; /* the block does not execute */
     }
+    c->blk_start = addr;
+    c->blk_icount0 = c->icount;
+    c->next_pc = addr + 4ull * n;
+    c->icount += n;
+}
+
+static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+    struct tz_cpu *c = opaque;
+    uint32_t n = size >> 2;
+    if (__builtin_expect(addr != c->next_pc || c->icount + n > c->check_at || c->precise_active, 0)) {
+        hook_block_slow(uc, addr, n, c);
+        return;
+    }
+    c->blk_start = addr;
+    c->blk_icount0 = c->icount;
     c->next_pc = addr + size;
-    c->icount++;
+    c->icount += n;
+}
+
+/* The exact stop inside a block. */
+static void hook_precise(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
+{
+    struct tz_cpu *c = opaque;
+    if (addr == c->precise_pc && c->precise_active) {
+        c->stopped_by_us = true;
+        uc_emu_stop(uc);
+    }
+}
+
+/* An exception left the current block at insn_pc: the instructions after it
+ * were counted but did not run. */
+static void correct_icount(struct tz_cpu *c, uint64_t insn_pc)
+{
+    if (insn_pc >= c->blk_start && insn_pc < c->next_pc)
+        c->icount = c->blk_icount0 + (insn_pc - c->blk_start) / 4 + 1;
 }
 
 /* ---- system registers ----------------------------------------------------- */
@@ -642,9 +706,17 @@ static uint32_t hook_sysreg(struct tz_cpu *c, bool is_read, uc_arm64_reg rt,
     bool impdef = !o && cp->op0 == 3 && (cp->crn == 11 || cp->crn == 15);
     if (!o && !impdef)
         return 0; /* Unicorn's own (or UNDEF) */
+    /* The PC is exact here: let handlers (the timer) see the exact count. */
+    uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
+    uint64_t counted = c->icount;
+    bool in_blk = pc >= c->blk_start && pc < c->next_pc;
+    if (in_blk)
+        c->icount = c->blk_icount0 + (pc - c->blk_start) / 4 + 1;
     if (o && o->observe) {
         if (!is_read && o->write)
             o->write(o->opaque, c, cp->val);
+        if (in_blk)
+            c->icount = counted;
         return 0;
     }
     if (o) {
@@ -674,8 +746,10 @@ static uint32_t hook_sysreg(struct tz_cpu *c, bool is_read, uc_arm64_reg rt,
             set_reg(c->uc, rt, 0);
         }
     }
+    if (in_blk)
+        c->icount = counted;
     if (!(o && o->unicorn_knows))
-        set_reg(c->uc, UC_ARM64_REG_PC, reg(c->uc, UC_ARM64_REG_PC) + 4);
+        set_reg(c->uc, UC_ARM64_REG_PC, pc + 4);
     return 1;
 }
 
@@ -767,7 +841,7 @@ int tz_cpu_create(struct tz_machine *m, int index, struct tz_cpu **out, struct t
     e = uc_ctl_set_cpu_model(c->uc, m->cfg.cpu_model);
     uc_hook h;
     if (e == UC_ERR_OK)
-        e = uc_hook_add(c->uc, &h, UC_HOOK_CODE, (void *)hook_code, c, 1, 0);
+        e = uc_hook_add(c->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, c, 1, 0);
     if (e == UC_ERR_OK)
         e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
     if (e == UC_ERR_OK)
@@ -826,51 +900,78 @@ void tz_cpu_reset(struct tz_cpu *c, uint64_t entry, uint64_t x0)
             c->stop_req = true;
 }
 
-void tz_cpu_run(struct tz_cpu *c, uint64_t n)
+/* Runs until icount reaches hard_end exactly or, at a block boundary, passes
+ * soft_end (or an earlier stop). An exact stop inside a block is done in a
+ * second step: a code hook bounded to that one instruction, and the cached
+ * translation of the block dropped so that it is retranslated with the hook
+ * (verified with Unicorn 2.1.1: docs/architecture.md). */
+void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
 {
-    assert(n > 0);
-    c->stop_at = c->icount + n;
-    c->stop_req = false;
-    c->stopped_by_us = false;
-    c->check_at = c->poll_masked ? 0 : c->stop_at;
+    assert(soft_n > 0 && hard_n > 0);
+    c->soft_end = c->icount + soft_n;
+    c->hard_end = c->icount + hard_n;
     c->fault.valid = false;
-    c->m->running = c;
-    uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
-    uint64_t before = c->icount;
-    /* until = an address never reached (PCs are 4-aligned); no timeout, no
-     * count: both would make results depend on the host (DESIGN.md). */
-    uc_err e = uc_emu_start(c->uc, pc, 0xfffffffffffffff1ull, 0, 0);
-    c->m->running = NULL;
-    if (c->stop == TZ_CPU_STOP_FATAL)
-        return;
-    if (c->fault.valid) {
-        deliver_abort(c);
-        return;
-    }
-    if (e != UC_ERR_OK) {
-        tz_cpu_fatal(c, TZ_GERR_EMU, 0, 0, "Unicorn error: %s", uc_strerror(e));
-        return;
-    }
-    resync_el(c);
-    if (c->stopped_by_us)
-        return;
-    /* Unicorn returns on its own only after WFI (EXCP_HLT), with the PC past
-     * it. */
-    uint32_t insn = 0;
-    uint64_t now = reg(c->uc, UC_ARM64_REG_PC);
-    if (c->icount > before && read_insn(c, now - 4, &insn) && insn == INSN_WFI) {
+    for (;;) {
+        c->stop_req = false;
+        c->stopped_by_us = false;
+        c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
+        uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
+        uint64_t drop_from = pc, drop_to = 0;
+        if (c->precise_pending) {
+            c->precise_pending = false;
+            uc_err e = uc_hook_add(c->uc, &c->precise_hook, UC_HOOK_CODE, (void *)hook_precise, c,
+                                   c->precise_pc, c->precise_pc);
+            assert(e == UC_ERR_OK);
+            (void)e;
+            drop_to = c->precise_pc + 4;
+            uc_ctl_remove_cache(c->uc, drop_from, drop_to);
+            c->precise_active = true;
+        }
+        uint64_t before = c->icount;
+        c->m->running = c;
+        /* until = an address never reached (PCs are 4-aligned); no timeout, no
+         * count: both would make results depend on the host (DESIGN.md). */
+        uc_err e = uc_emu_start(c->uc, pc, 0xfffffffffffffff1ull, 0, 0);
+        c->m->running = NULL;
+        if (c->precise_active) {
+            c->precise_active = false;
+            uc_hook_del(c->uc, c->precise_hook);
+            uc_ctl_remove_cache(c->uc, drop_from, drop_to);
+        }
+        if (c->stop == TZ_CPU_STOP_FATAL)
+            return;
+        if (c->fault.valid) {
+            deliver_abort(c);
+            return;
+        }
+        if (e != UC_ERR_OK) {
+            tz_cpu_fatal(c, TZ_GERR_EMU, 0, 0, "Unicorn error: %s", uc_strerror(e));
+            return;
+        }
+        resync_el(c);
+        if (c->stopped_by_us) {
+            if (c->precise_pending && !c->stop_req)
+                continue; /* second step: the exact stop inside the block */
+            c->precise_pending = false;
+            return;
+        }
+        /* Unicorn returns on its own only after WFI (EXCP_HLT), with the PC
+         * past it; WFI ends its block. */
+        uint32_t insn = 0;
+        uint64_t now = reg(c->uc, UC_ARM64_REG_PC);
         c->next_pc = now;
-        if (tz_cpu_any_line(c))
-            return; /* a pending interrupt (even a masked one) wakes WFI at once */
-        c->wfi = true;
-        c->wfi_since_tick = tz_cpu_ticks(c);
-        c->wfi_since_icount = c->icount;
-        struct tz_event ev;
-        tz_event_for(&ev, TZ_EV_WFI_SLEEP, c);
-        ev.pc = now - 4;
-        ev.has_pc = true;
-        emit(c, &ev);
+        if (c->icount > before && read_insn(c, now - 4, &insn) && insn == INSN_WFI) {
+            if (tz_cpu_any_line(c))
+                return; /* a pending interrupt (even a masked one) wakes WFI at once */
+            c->wfi = true;
+            c->wfi_since_tick = tz_cpu_ticks(c);
+            c->wfi_since_icount = c->icount;
+            struct tz_event ev;
+            tz_event_for(&ev, TZ_EV_WFI_SLEEP, c);
+            ev.pc = now - 4;
+            ev.has_pc = true;
+            emit(c, &ev);
+        }
         return;
     }
-    c->next_pc = now;
 }

@@ -123,10 +123,19 @@ void tz_machine_schedule(struct tz_machine *m, int cpu, uint64_t tick, tz_event_
 {
     assert(cpu == TZ_ANY_CPU || (cpu >= 0 && cpu < m->ncpu));
     tz_eq_push(cpu == TZ_ANY_CPU ? &m->q_any : &m->q_cpu[cpu], tick, fn, opaque, arg);
-    /* An event earlier than the running CPU's slice end shortens it. */
-    if (m->running && (cpu == TZ_ANY_CPU || cpu == m->running->index) &&
-        tick <= tz_cpu_ticks(m->running) + (m->running->stop_at - m->running->icount) * m->cfg.cpi)
-        tz_cpu_request_stop(m->running);
+    /* An event before the running CPU's planned exact stop moves that stop
+     * (if it falls inside the block being executed, the CPU stops right
+     * after that block). */
+    struct tz_cpu *r = m->running;
+    if (r && (cpu == TZ_ANY_CPU || cpu == r->index)) {
+        uint64_t now = tz_cpu_ticks(r);
+        uint64_t at = r->icount + (tick > now ? (tick - now + m->cfg.cpi - 1) / m->cfg.cpi : 0);
+        if (at < r->hard_end) {
+            r->hard_end = at;
+            if (r->check_at > at)
+                r->check_at = at;
+        }
+    }
 }
 
 /* ---- power ------------------------------------------------------------- */
@@ -200,7 +209,7 @@ static void mmio_denied(struct tz_mmio_binding *b, uint64_t off, unsigned size, 
     ev.a[2] = v;
     ev.a[3] = size;
     ev.na = 4;
-    char text[160];
+    char text[256];
     snprintf(text, sizeof text, "%s: non-secure access to a secure device (RAZ/WI)",
              b->dev->desc->path);
     ev.text = text;
@@ -508,13 +517,15 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
         uint64_t total = total_icount(m);
         if (total >= insn_cap)
             return;
-        uint64_t limit = next_event_for(m, c);
-        if (limit > round_end)
-            limit = round_end;
-        uint64_t n = limit > now ? (limit - now + cpi - 1) / cpi : 1;
-        if (n > insn_cap - total)
-            n = insn_cap - total;
-        tz_cpu_run(c, n);
+        /* Round end: block granularity. Next event and limits: exact. */
+        uint64_t soft = (round_end - now + cpi - 1) / cpi;
+        uint64_t ev = next_event_for(m, c);
+        if (ev > m->until_tick)
+            ev = m->until_tick;
+        uint64_t hard = ev > now ? (ev - now + cpi - 1) / cpi : 1;
+        if (hard > insn_cap - total)
+            hard = insn_cap - total;
+        tz_cpu_run(c, soft ? soft : 1, hard);
     }
 }
 
@@ -528,7 +539,9 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
         cap = start + lim->insns;
     uint64_t until_tick = UINT64_MAX;
     if (lim->time_ns)
-        until_tick = (uint64_t)(((unsigned __int128)lim->time_ns * m->cfg.cpu_hz) / 1000000000u);
+        until_tick = (uint64_t)(((unsigned __int128)lim->time_ns * m->cfg.cpu_hz + 999999999u) /
+                                1000000000u);
+    m->until_tick = until_tick;
     enum tz_stop_reason why = TZ_STOP_NONE;
 
     while (!m->halted) {

@@ -49,14 +49,21 @@ struct tz_cpu {
     bool wfi;             /* idle in WFI */
     uint64_t wfi_since_tick, wfi_since_icount;
 
-    /* Accounting. icount counts retired instructions; the code hook takes
-     * its slow path when icount >= check_at. */
+    /* Accounting (docs/architecture.md, "Counting"). The block hook adds a
+     * translation block's instructions to icount when the block starts and
+     * takes its slow path when icount + n would pass check_at. */
     uint64_t icount;
     uint64_t check_at;
-    uint64_t stop_at;     /* end of the current slice */
-    bool stop_req;        /* stop at the next instruction boundary */
+    uint64_t soft_end;    /* end of the round: stop at the first block boundary at or after it */
+    uint64_t hard_end;    /* next event or limit: stop exactly here */
+    bool stop_req;        /* stop at the next block boundary */
     bool stopped_by_us;
-    uint64_t next_pc;     /* expected next PC: anything else is a jump */
+    uint64_t next_pc;     /* end of the previous block: any other start is a jump */
+    uint64_t blk_start;   /* the block being executed, and icount before it */
+    uint64_t blk_icount0;
+    uint64_t precise_pc;  /* exact stop inside a block (hard_end), see tz_cpu_run */
+    bool precise_pending, precise_active;
+    uc_hook precise_hook;
     uint64_t tick_base;   /* ticks = tick_base + icount * cpi */
 
     /* Mirrors of architectural state kept by the hooks. */

@@ -62,6 +62,7 @@ struct tz_machine {
 
     /* run_until limits in force. */
     struct tz_run_limits lim;
+    uint64_t until_tick;             /* run_until time_ns, in ticks (exact) */
     bool until_met;
 
     /* Console text for checks: "dev: line\n"... */
@@ -78,8 +79,10 @@ struct tz_machine {
 int tz_cpu_create(struct tz_machine *m, int index, struct tz_cpu **out, struct tz_error *err);
 void tz_cpu_destroy(struct tz_cpu *c);
 void tz_cpu_reset(struct tz_cpu *c, uint64_t entry, uint64_t x0);
-/* Runs up to n instructions (fewer at WFI, a requested stop or an error). */
-void tz_cpu_run(struct tz_cpu *c, uint64_t n);
+/* Runs until soft_n more instructions have retired (stopping at the next
+ * block boundary) or exactly hard_n more, whichever comes first; fewer at
+ * WFI, a requested stop or an error. */
+void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n);
 /* Takes a pending, unmasked asynchronous exception if there is one. Sets up
  * the masked-poll mode otherwise. */
 bool tz_cpu_check_interrupts(struct tz_cpu *c);
