@@ -1,0 +1,1125 @@
+/* Scenario scripts: a sandboxed Lua 5.4 state that declares the machine
+ * (`machine { ... }`), drives it (`run_until { ... }`) and checks its output
+ * (`expect_console`). The language is documented in docs/scenario-api.md.
+ *
+ * Structure (so later features slot in):
+ *   - scenario_api[] lists the global functions; each is a C closure whose
+ *     only upvalue is the struct tz_scenario (no global mutable state).
+ *   - machine_keys[] lists the keys of machine{} with their parsers; a new key
+ *     is one row and one parser. Tables are validated with check_keys(),
+ *     which reports the unknown key deterministically (sorted, since Lua's
+ *     hash order varies from run to run).
+ *   - Every error raised here goes through scn_error(), which names the
+ *     script path as given and the line of the call.
+ *
+ * Error discipline: Lua errors longjmp, so nothing malloc'd is held in a C
+ * local across a call that may raise. Strings are copied into the scenario's
+ * config (owned by struct tz_scenario, freed by tz_scenario_free) only once
+ * they are complete.
+ */
+#include "scenario.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+
+#include "traces/trace.h"
+
+#ifndef TZSIM_VERSION
+#define TZSIM_VERSION "0.1.0" /* keep in step with project() in CMakeLists.txt */
+#endif
+
+/* Limits on machine{} values (docs/scenario-api.md). */
+#define TZ_MAX_CPUS 8
+
+struct tz_scenario {
+    char *path;               /* as given: used in every message */
+    char *dir;                /* directory of the script, NULL if none in path */
+    char *short_src;          /* Lua's (possibly shortened) name for the chunk */
+    char *fw_dir;
+    char *platform_dir;
+    char *dtb_override;
+    uint64_t max_insns_override;
+    char sha256[65];
+
+    lua_State *L;
+    bool executed;            /* tz_scenario_exec ran (the chunk is single-use) */
+
+    struct tz_scenario_config cfg;
+    bool machine_declared;
+    int machine_line;
+    bool machine_created;     /* host->create_machine succeeded */
+    bool ran;                 /* run_until was called */
+
+    /* Valid during tz_scenario_exec only. */
+    const struct tz_scenario_host *host;
+    int checks_failed;
+    bool host_failed;         /* a host callback failed: host_err is the answer */
+    struct tz_error host_err;
+};
+
+/* ------------------------------------------------------------------------ */
+/* Small helpers                                                            */
+
+static char *xstrdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+/* malloc'd copy or a Lua memory error (never NULL). */
+static char *lstrdup(lua_State *L, const char *s)
+{
+    char *p = xstrdup(s);
+    if (!p)
+        luaL_error(L, "not enough memory");
+    return p;
+}
+
+static struct tz_scenario *scn(lua_State *L)
+{
+    return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Line of the innermost Lua function on the stack (the script line that
+ * called the C function running now), or 0. */
+static int script_line(lua_State *L)
+{
+    lua_Debug ar;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+            return ar.currentline;
+    }
+    return 0;
+}
+
+/* Raises "PATH:LINE: formatted text" (the full path as given, not Lua's
+ * shortened chunk name). */
+static int scn_error(lua_State *L, const char *fmt, ...)
+{
+    struct tz_scenario *s = scn(L);
+    int line = script_line(L);
+    if (line > 0)
+        lua_pushfstring(L, "%s:%d: ", s->path, line);
+    else
+        lua_pushfstring(L, "%s: ", s->path);
+    va_list ap;
+    va_start(ap, fmt);
+    lua_pushvfstring(L, fmt, ap);
+    va_end(ap);
+    lua_concat(L, 2);
+    return lua_error(L);
+}
+
+/* A short description of the value at idx for "got ..." in messages:
+ * numbers by value ("got 1.5"), anything else by type ("got string"). The
+ * result is pushed on the stack (and returned). */
+static const char *describe(lua_State *L, int idx)
+{
+    idx = lua_absindex(L, idx);
+    if (lua_type(L, idx) == LUA_TNUMBER)
+        return luaL_tolstring(L, idx, NULL);
+    return lua_pushstring(L, luaL_typename(L, idx));
+}
+
+/* The value at idx as an integer: Lua integers, and floats with an exact
+ * integer value (1e9). Strings are not numbers here. */
+static bool to_integer(lua_State *L, int idx, lua_Integer *out)
+{
+    if (lua_type(L, idx) != LUA_TNUMBER)
+        return false;
+    int isnum = 0;
+    lua_Integer v = lua_tointegerx(L, idx, &isnum);
+    if (!isnum)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Table validation                                                         */
+
+/* Fails with "CTX: unknown key 'k'" if the table at idx has a key that is not
+ * in allowed[] (NULL-terminated). When seq_len >= 0, integer keys 1..seq_len
+ * are also allowed (a sequence). Of several bad keys, the smallest by strcmp
+ * of its description is reported, so the message does not depend on Lua's
+ * hash order. */
+static void check_keys(lua_State *L, int idx, const char *ctx, const char *const *allowed,
+                       lua_Integer seq_len)
+{
+    idx = lua_absindex(L, idx);
+    int base = lua_gettop(L);
+    lua_pushnil(L); /* slot base+1: the best (smallest) bad key description */
+    lua_pushnil(L); /* the iteration key */
+    while (lua_next(L, idx)) {
+        lua_pop(L, 1); /* value */
+        bool ok = false;
+        const char *desc = NULL;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            const char *k = lua_tostring(L, -1);
+            for (const char *const *a = allowed; a && *a; a++)
+                if (strcmp(*a, k) == 0)
+                    ok = true;
+            if (!ok)
+                desc = lua_pushfstring(L, "'%s'", k);
+        } else {
+            lua_Integer i;
+            if (to_integer(L, -1, &i) && lua_isinteger(L, -1) && i >= 1 && i <= seq_len)
+                ok = true;
+            else if (lua_type(L, -1) == LUA_TNUMBER) {
+                luaL_tolstring(L, -1, NULL);
+                desc = lua_pushfstring(L, "[%s]", lua_tostring(L, -1));
+                lua_remove(L, -2);
+            } else
+                desc = lua_pushfstring(L, "of type %s", luaL_typename(L, -1));
+        }
+        if (!ok) {
+            if (lua_isnil(L, base + 1) || strcmp(desc, lua_tostring(L, base + 1)) < 0)
+                lua_replace(L, base + 1);
+            else
+                lua_pop(L, 1);
+        }
+    }
+    if (!lua_isnil(L, base + 1)) {
+        if (seq_len >= 0 && allowed == NULL)
+            scn_error(L, "%s must be a list, got key %s", ctx, lua_tostring(L, base + 1));
+        scn_error(L, "%s: unknown key %s", ctx, lua_tostring(L, base + 1));
+    }
+    lua_settop(L, base);
+}
+
+/* Pushes t[key] (t at idx) and returns true if it is not nil; pops it and
+ * returns false otherwise. */
+static bool get_field(lua_State *L, int idx, const char *key)
+{
+    if (lua_getfield(L, idx, key) == LUA_TNIL) {
+        lua_pop(L, 1);
+        return false;
+    }
+    return true;
+}
+
+/* Integer field in [min, max] (inclusive, as signed 64-bit). */
+static bool opt_integer(lua_State *L, int idx, const char *ctx, const char *key, lua_Integer min,
+                        lua_Integer max, lua_Integer *out)
+{
+    if (!get_field(L, idx, key))
+        return false;
+    lua_Integer v;
+    if (!to_integer(L, -1, &v))
+        scn_error(L, "%s: '%s' must be an integer, got %s", ctx, key, describe(L, -1));
+    if (v < min || v > max) {
+        if (max == LUA_MAXINTEGER)
+            scn_error(L, "%s: '%s' must be at least %I, got %I", ctx, key, min, v);
+        scn_error(L, "%s: '%s' must be %I..%I, got %I", ctx, key, min, max, v);
+    }
+    lua_pop(L, 1);
+    *out = v;
+    return true;
+}
+
+/* Integer field taken as a 64-bit pattern (addresses, seeds: hex literals
+ * above 0x7fffffffffffffff are negative Lua integers). */
+static bool opt_u64(lua_State *L, int idx, const char *ctx, const char *key, uint64_t *out)
+{
+    if (!get_field(L, idx, key))
+        return false;
+    lua_Integer v;
+    if (!to_integer(L, -1, &v))
+        scn_error(L, "%s: '%s' must be an integer, got %s", ctx, key, describe(L, -1));
+    lua_pop(L, 1);
+    *out = (uint64_t)v;
+    return true;
+}
+
+/* String field; the returned pointer is valid while the table is alive
+ * (it is the table's own string). Empty strings are rejected. */
+static const char *opt_string(lua_State *L, int idx, const char *ctx, const char *key)
+{
+    if (!get_field(L, idx, key))
+        return NULL;
+    if (lua_type(L, -1) != LUA_TSTRING)
+        scn_error(L, "%s: '%s' must be a string, got %s", ctx, key, describe(L, -1));
+    const char *v = lua_tostring(L, -1);
+    if (v[0] == '\0')
+        scn_error(L, "%s: '%s' must not be empty", ctx, key);
+    lua_pop(L, 1); /* still referenced by the table */
+    return v;
+}
+
+/* The argument of a declarative call: a table (`machine { ... }`). */
+static void check_table_arg(lua_State *L, const char *fn)
+{
+    if (lua_type(L, 1) != LUA_TTABLE)
+        scn_error(L, "%s: expected a table (%s { ... }), got %s", fn, fn, describe(L, 1));
+}
+
+/* ------------------------------------------------------------------------ */
+/* Paths                                                                    */
+
+static const char *base_name(const char *p)
+{
+    const char *slash = strrchr(p, '/');
+    return slash ? slash + 1 : p;
+}
+
+/* Resolves a user path (docs/scenario-api.md, "Paths"); pushes the result on
+ * the Lua stack and returns it. */
+static const char *resolve_path(lua_State *L, const char *ctx, const char *key, const char *p)
+{
+    struct tz_scenario *s = scn(L);
+    if (strncmp(p, "fw:", 3) == 0) {
+        if (p[3] == '\0')
+            scn_error(L, "%s: '%s': 'fw:' needs a file name after it", ctx, key);
+        if (!s->fw_dir)
+            scn_error(L, "%s: '%s': '%s' names a firmware file, but no firmware directory is set",
+                      ctx, key, p);
+        return lua_pushfstring(L, "%s/%s", s->fw_dir, p + 3);
+    }
+    if (p[0] == '/' || !s->dir)
+        return lua_pushstring(L, p);
+    return lua_pushfstring(L, "%s/%s", s->dir, p);
+}
+
+/* A platform name is a file name under platform_dir, without ".dtb". */
+static bool valid_platform_name(const char *n)
+{
+    if (!n[0] || n[0] == '.')
+        return false;
+    for (const char *c = n; *c; c++) {
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+              *c == '-' || *c == '_' || *c == '.'))
+            return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------------------ */
+/* The configuration                                                        */
+
+int tz_scenario_config_defaults(struct tz_scenario_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->ncpus = 1;
+    cfg->quantum = 1000;
+    cfg->cpi = 1;
+    cfg->cpu_hz = 1000000000;
+    cfg->max_insns = 200000000;
+    cfg->seed = 1;
+    cfg->cpu_model = xstrdup("cortex-a57");
+    return cfg->cpu_model ? 0 : -1;
+}
+
+void tz_scenario_config_clear(struct tz_scenario_config *cfg)
+{
+    free(cfg->platform);
+    free(cfg->dtb);
+    free(cfg->cpu_model);
+    for (int i = 0; i < cfg->nimages; i++) {
+        free(cfg->images[i].file);
+        free(cfg->images[i].name);
+    }
+    for (int i = 0; i < cfg->nexpect; i++)
+        free(cfg->expect_console[i]);
+    free(cfg->expect_console);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+/* ------------------------------------------------------------------------ */
+/* machine { ... }                                                          */
+
+/* Each parser reads its key from the table at index 1 (if present) into
+ * s->cfg, raising on a bad value. */
+typedef void (*machine_key_fn)(lua_State *L, struct tz_scenario *s, const char *key);
+
+static const char *const cpu_models[] = {"cortex-a57", "cortex-a53", "cortex-a72", "max", NULL};
+
+static void mk_platform(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    const char *platform = opt_string(L, 1, "machine", "platform");
+    const char *dtb = opt_string(L, 1, "machine", "dtb");
+    if (platform && dtb)
+        scn_error(L, "machine: give either 'platform' or 'dtb', not both");
+    if (!platform && !dtb && !s->dtb_override)
+        scn_error(L, "machine: 'platform' (a name like \"qemu-virt\") or 'dtb' (a path) is required");
+    if (platform) {
+        if (!valid_platform_name(platform))
+            scn_error(L,
+                      "machine: 'platform' must be a platform name like \"qemu-virt\", got '%s' "
+                      "(use dtb = PATH for a device-tree file)",
+                      platform);
+        if (!s->platform_dir)
+            scn_error(L, "machine: 'platform': no platform directory is set");
+        lua_pushfstring(L, "%s/%s.dtb", s->platform_dir, platform);
+        s->cfg.dtb = lstrdup(L, lua_tostring(L, -1));
+        lua_pop(L, 1);
+        s->cfg.platform = lstrdup(L, platform);
+    } else if (dtb) {
+        s->cfg.dtb = lstrdup(L, resolve_path(L, "machine", "dtb", dtb));
+        lua_pop(L, 1);
+    }
+    if (s->dtb_override) {
+        free(s->cfg.dtb);
+        s->cfg.dtb = NULL;
+        s->cfg.dtb = lstrdup(L, s->dtb_override);
+        free(s->cfg.platform);
+        s->cfg.platform = NULL;
+    }
+    if (!s->cfg.platform) {
+        /* Named after the DTB file: "boards/foo.dtb" -> "foo". */
+        const char *b = base_name(s->cfg.dtb);
+        size_t n = strlen(b);
+        if (n > 4 && strcmp(b + n - 4, ".dtb") == 0)
+            n -= 4;
+        lua_pushlstring(L, b, n);
+        s->cfg.platform = lstrdup(L, lua_tostring(L, -1));
+        lua_pop(L, 1);
+    }
+}
+
+static void mk_cpus(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    lua_Integer v;
+    if (opt_integer(L, 1, "machine", key, 1, TZ_MAX_CPUS, &v))
+        s->cfg.ncpus = (int)v;
+}
+
+static void mk_quantum(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    lua_Integer v;
+    if (opt_integer(L, 1, "machine", key, 1, LUA_MAXINTEGER, &v))
+        s->cfg.quantum = (uint64_t)v;
+}
+
+static void mk_cpi(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    lua_Integer v;
+    if (opt_integer(L, 1, "machine", key, 1, UINT32_MAX, &v))
+        s->cfg.cpi = (uint32_t)v;
+}
+
+static void mk_cpu_hz(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    lua_Integer v;
+    if (opt_integer(L, 1, "machine", key, 1, LUA_MAXINTEGER, &v))
+        s->cfg.cpu_hz = (uint64_t)v;
+}
+
+static void mk_max_insns(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    lua_Integer v;
+    if (opt_integer(L, 1, "machine", key, 1, LUA_MAXINTEGER, &v))
+        s->cfg.max_insns = (uint64_t)v;
+    if (s->max_insns_override)
+        s->cfg.max_insns = s->max_insns_override;
+}
+
+static void mk_seed(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    opt_u64(L, 1, "machine", key, &s->cfg.seed);
+}
+
+static void mk_cpu(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    const char *v = opt_string(L, 1, "machine", key);
+    if (!v)
+        return;
+    for (const char *const *m = cpu_models; *m; m++) {
+        if (strcmp(*m, v) == 0) {
+            char *copy = lstrdup(L, v);
+            free(s->cfg.cpu_model);
+            s->cfg.cpu_model = copy;
+            return;
+        }
+    }
+    scn_error(L, "machine: 'cpu' must be one of cortex-a57, cortex-a53, cortex-a72, max; got '%s'",
+              v);
+}
+
+static void mk_entry(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    s->cfg.has_entry = opt_u64(L, 1, "machine", key, &s->cfg.entry);
+}
+
+static const char *const image_keys[] = {"file", "kind", "addr", "name", NULL};
+
+/* images[i] is on top of the stack. */
+static void parse_image(lua_State *L, struct tz_scenario *s, int i)
+{
+    int t = lua_gettop(L);
+    const char *ctx = lua_pushfstring(L, "machine: images[%d]", i);
+    if (lua_type(L, t) != LUA_TTABLE)
+        scn_error(L, "%s must be a table ({ file = ..., kind = ... }), got %s", ctx,
+                  describe(L, t));
+    check_keys(L, t, ctx, image_keys, -1);
+
+    struct tz_image_spec *img = &s->cfg.images[s->cfg.nimages];
+    const char *file = opt_string(L, t, ctx, "file");
+    if (!file)
+        scn_error(L, "%s: 'file' is required", ctx);
+    img->has_addr = opt_u64(L, t, ctx, "addr", &img->addr);
+    const char *kind = opt_string(L, t, ctx, "kind");
+    if (kind) {
+        int k = tz_image_kind_parse(kind);
+        if (k < 0)
+            scn_error(L, "%s: 'kind' must be one of elf, raw, optee; got '%s'", ctx, kind);
+        img->kind = (enum tz_image_kind)k;
+    } else {
+        img->kind = img->has_addr ? TZ_IMAGE_RAW : TZ_IMAGE_ELF;
+    }
+    if (img->kind == TZ_IMAGE_RAW && !img->has_addr)
+        scn_error(L, "%s: a raw image needs 'addr' (its load address)", ctx);
+    if (img->kind != TZ_IMAGE_RAW && img->has_addr)
+        scn_error(L, "%s: 'addr' is not allowed for kind '%s' (the file carries its addresses)",
+                  ctx, tz_image_kind_name(img->kind));
+    const char *name = opt_string(L, t, ctx, "name");
+
+    const char *path = resolve_path(L, ctx, "file", file);
+    img->file = lstrdup(L, path);
+    s->cfg.nimages++; /* from now on config_clear frees it */
+    img->name = lstrdup(L, name ? name : base_name(path));
+    lua_settop(L, t);
+}
+
+/* Checks that the table at idx is a list of 1..max entries; returns its
+ * length. */
+static int check_list(lua_State *L, int idx, const char *ctx, int min, int max)
+{
+    lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+    check_keys(L, idx, ctx, NULL, n);
+    if (n < min || n > max)
+        scn_error(L, "%s must have %d..%d entries, got %I", ctx, min, max, n);
+    return (int)n;
+}
+
+static void mk_images(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    if (!get_field(L, 1, key))
+        scn_error(L, "machine: 'images' is required (images = { { file = \"fw:...\" }, ... })");
+    int t = lua_gettop(L);
+    if (lua_type(L, t) != LUA_TTABLE)
+        scn_error(L, "machine: 'images' must be a table, got %s", describe(L, t));
+    int n = check_list(L, t, "machine: 'images'", 1, TZ_MAX_IMAGES);
+    for (int i = 1; i <= n; i++) {
+        lua_rawgeti(L, t, i);
+        parse_image(L, s, i);
+        lua_pop(L, 1);
+    }
+    lua_settop(L, t - 1);
+}
+
+static void mk_expect_console(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    if (!get_field(L, 1, key))
+        return;
+    int t = lua_gettop(L);
+    if (lua_type(L, t) != LUA_TTABLE)
+        scn_error(L, "machine: 'expect_console' must be a list of strings, got %s",
+                  describe(L, t));
+    int n = check_list(L, t, "machine: 'expect_console'", 0, 1024);
+    for (int i = 1; i <= n; i++) {
+        if (lua_rawgeti(L, t, i) != LUA_TSTRING)
+            scn_error(L, "machine: expect_console[%d] must be a string, got %s", i,
+                      describe(L, -1));
+        lua_pop(L, 1);
+    }
+    if (n > 0) {
+        s->cfg.expect_console = calloc((size_t)n, sizeof *s->cfg.expect_console);
+        if (!s->cfg.expect_console)
+            luaL_error(L, "not enough memory");
+        for (int i = 1; i <= n; i++) {
+            lua_rawgeti(L, t, i);
+            s->cfg.expect_console[i - 1] = lstrdup(L, lua_tostring(L, -1));
+            s->cfg.nexpect = i;
+            lua_pop(L, 1);
+        }
+    }
+    lua_settop(L, t - 1);
+}
+
+/* Keys of machine{}, parsed in this order (so that, of several bad values,
+ * the first row's is reported). "dtb" is parsed with "platform". */
+static const struct {
+    const char *key;
+    machine_key_fn parse;
+} machine_keys[] = {
+    {"platform", mk_platform},
+    {"dtb", NULL},
+    {"cpus", mk_cpus},
+    {"quantum", mk_quantum},
+    {"cpi", mk_cpi},
+    {"cpu_hz", mk_cpu_hz},
+    {"max_insns", mk_max_insns},
+    {"seed", mk_seed},
+    {"cpu", mk_cpu},
+    {"entry", mk_entry},
+    {"images", mk_images},
+    {"expect_console", mk_expect_console},
+};
+#define N_MACHINE_KEYS (sizeof machine_keys / sizeof machine_keys[0])
+
+static int l_machine(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    if (s->machine_declared)
+        return scn_error(L, "machine: already declared at line %d (machine{} may be called once)",
+                         s->machine_line);
+    check_table_arg(L, "machine");
+    lua_settop(L, 1);
+
+    const char *allowed[N_MACHINE_KEYS + 1];
+    for (size_t i = 0; i < N_MACHINE_KEYS; i++)
+        allowed[i] = machine_keys[i].key;
+    allowed[N_MACHINE_KEYS] = NULL;
+    check_keys(L, 1, "machine", allowed, -1);
+
+    /* A failed machine{} caught by pcall leaves a partial config: start over. */
+    tz_scenario_config_clear(&s->cfg);
+    if (tz_scenario_config_defaults(&s->cfg) < 0)
+        return luaL_error(L, "not enough memory");
+    for (size_t i = 0; i < N_MACHINE_KEYS; i++) {
+        if (machine_keys[i].parse)
+            machine_keys[i].parse(L, s, machine_keys[i].key);
+        lua_settop(L, 1);
+    }
+    s->machine_declared = true;
+    s->machine_line = script_line(L);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Running: run_until { ... }                                               */
+
+/* Copies a host failure so that tz_scenario_exec returns it verbatim, and
+ * unwinds the script. */
+static int host_error(lua_State *L, struct tz_scenario *s, const struct tz_error *err)
+{
+    s->host_failed = true;
+    s->host_err = *err;
+    lua_pushstring(L, err->msg);
+    return lua_error(L);
+}
+
+/* Creates the machine (once) and runs it; 0 or -1 (s->host_failed set). */
+static int do_run(struct tz_scenario *s, const struct tz_run_until *req, struct tz_run_result *res)
+{
+    struct tz_error err;
+    s->ran = true;
+    if (!s->machine_created) {
+        err.msg[0] = '\0';
+        if (s->host->create_machine(s->host->ctx, &s->cfg, &err) < 0) {
+            s->host_failed = true;
+            s->host_err = err;
+            return -1;
+        }
+        s->machine_created = true;
+    }
+    memset(res, 0, sizeof *res);
+    err.msg[0] = '\0';
+    if (s->host->run_until(s->host->ctx, req, res, &err) < 0) {
+        s->host_failed = true;
+        s->host_err = err;
+        return -1;
+    }
+    return 0;
+}
+
+static const char *const run_until_keys[] = {"halt", "insns", "time_ns", "console", NULL};
+
+static int l_run_until(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    if (s->host_failed) /* the script caught a host error with pcall */
+        return host_error(L, s, &s->host_err);
+    if (!s->machine_declared)
+        return scn_error(L, "run_until: called before machine{} (declare the machine first)");
+    lua_settop(L, 1);
+    if (lua_isnil(L, 1)) { /* run_until() */
+        lua_newtable(L);
+        lua_replace(L, 1);
+    }
+    check_table_arg(L, "run_until");
+    check_keys(L, 1, "run_until", run_until_keys, -1);
+
+    struct tz_run_until req = {0};
+    if (get_field(L, 1, "halt")) {
+        if (lua_type(L, -1) != LUA_TBOOLEAN)
+            scn_error(L, "run_until: 'halt' must be a boolean, got %s", describe(L, -1));
+        req.halt = lua_toboolean(L, -1);
+        lua_pop(L, 1);
+    }
+    lua_Integer v;
+    if (opt_integer(L, 1, "run_until", "insns", 1, LUA_MAXINTEGER, &v))
+        req.insns = (uint64_t)v;
+    /* time_ns = 0 would be "absent" in struct tz_run_until: hence >= 1. */
+    if (opt_integer(L, 1, "run_until", "time_ns", 1, LUA_MAXINTEGER, &v))
+        req.time_ns = (uint64_t)v;
+    const char *console = opt_string(L, 1, "run_until", "console");
+    if (!req.halt && !req.insns && !req.time_ns && !console)
+        req.halt = true; /* run_until {} */
+
+    /* The request's console text is a malloc'd copy only for the duration of
+     * the host call (no Lua call in between, so nothing can unwind past it). */
+    char *console_copy = NULL;
+    if (console && !(console_copy = xstrdup(console)))
+        return luaL_error(L, "not enough memory");
+    req.console = console_copy;
+    struct tz_run_result res;
+    int rc = do_run(s, &req, &res);
+    free(console_copy);
+    if (rc < 0)
+        return host_error(L, s, &s->host_err);
+
+    const char *stop = tz_stop_reason_name((enum tz_stop_reason)res.stop_reason);
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, stop ? stop : "unknown");
+    lua_setfield(L, -2, "stop");
+    lua_pushinteger(L, (lua_Integer)res.icount);
+    lua_setfield(L, -2, "icount");
+    lua_pushinteger(L, (lua_Integer)res.vtime_ns);
+    lua_setfield(L, -2, "vtime_ns");
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Checks                                                                   */
+
+/* Checks that the console output contains text; on failure reports
+ * "PATH:LINE: expect_console: 'text' not found in console output". Returns
+ * whether it was found. */
+static bool check_console(struct tz_scenario *s, int line, const char *text)
+{
+    const char *out = s->host->console ? s->host->console(s->host->ctx) : NULL;
+    if (out && strstr(out, text))
+        return true;
+    char msg[TZ_ERROR_MAX];
+    if (line > 0)
+        snprintf(msg, sizeof msg, "%s:%d: expect_console: '%s' not found in console output",
+                 s->path, line, text);
+    else
+        snprintf(msg, sizeof msg, "%s: expect_console: '%s' not found in console output", s->path,
+                 text);
+    s->checks_failed++;
+    if (s->host->check_failed)
+        s->host->check_failed(s->host->ctx, msg);
+    return false;
+}
+
+static int l_expect_console(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return scn_error(L, "expect_console: expected a string, got %s", describe(L, 1));
+    if (!s->machine_created)
+        return scn_error(L, "expect_console: the machine has not run yet (call run_until first)");
+    lua_pushboolean(L, check_console(s, script_line(L), lua_tostring(L, 1)));
+    return 1;
+}
+
+/* The global functions of the language (docs/scenario-api.md). Planned:
+ * at{...}, on{...} (injection triggers) and their actions, sweep{...}. */
+static const luaL_Reg scenario_api[] = {
+    {"machine", l_machine},
+    {"run_until", l_run_until},
+    {"expect_console", l_expect_console},
+    {NULL, NULL},
+};
+
+/* ------------------------------------------------------------------------ */
+/* The sandbox                                                              */
+
+/* print(...): to stderr, prefixed with the script's path (for authors). */
+static int l_print(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    int n = lua_gettop(L);
+    luaL_Buffer b;
+    luaL_buffinit(L, &b);
+    luaL_addstring(&b, s->path);
+    luaL_addstring(&b, ": ");
+    for (int i = 1; i <= n; i++) {
+        if (i > 1)
+            luaL_addchar(&b, '\t');
+        luaL_tolstring(L, i, NULL);
+        luaL_addvalue(&b);
+    }
+    luaL_addchar(&b, '\n');
+    luaL_pushresult(&b);
+    size_t len;
+    const char *line = lua_tolstring(L, -1, &len);
+    fwrite(line, 1, len, stderr);
+    fflush(stderr);
+    return 0;
+}
+
+/* load(chunk [, chunkname [, mode [, env]]]) restricted to text chunks. */
+static int l_load_text(lua_State *L)
+{
+    lua_settop(L, 4);
+    if (!lua_isnil(L, 3)) {
+        const char *mode = luaL_checkstring(L, 3);
+        if (strchr(mode, 'b'))
+            return luaL_error(L, "load: binary chunks are not allowed in scenarios");
+    }
+    lua_pushstring(L, "t");
+    lua_replace(L, 3);
+    lua_pushvalue(L, lua_upvalueindex(1)); /* the original load */
+    lua_insert(L, 1);
+    lua_call(L, 4, LUA_MULTRET);
+    return lua_gettop(L);
+}
+
+static int l_readonly(lua_State *L)
+{
+    return luaL_error(L, "tzsim is read-only");
+}
+
+/* tzsim.version, tzsim.fw_dir, tzsim.platform_dir: a read-only proxy. */
+static void push_tzsim_table(lua_State *L, struct tz_scenario *s)
+{
+    lua_newtable(L); /* proxy */
+    lua_createtable(L, 0, 3);
+    lua_pushstring(L, TZSIM_VERSION);
+    lua_setfield(L, -2, "version");
+    lua_pushstring(L, s->fw_dir); /* nil when unset */
+    lua_setfield(L, -2, "fw_dir");
+    lua_pushstring(L, s->platform_dir);
+    lua_setfield(L, -2, "platform_dir");
+    lua_createtable(L, 0, 3); /* metatable */
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_readonly);
+    lua_setfield(L, -2, "__newindex");
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+    lua_setmetatable(L, -2);
+}
+
+/* Runs in protected mode (lua_pcall): builds the sandboxed globals. */
+static int open_sandbox(lua_State *L)
+{
+    struct tz_scenario *s = lua_touserdata(L, 1);
+    static const luaL_Reg libs[] = {
+        {LUA_GNAME, luaopen_base},
+        {LUA_STRLIBNAME, luaopen_string},
+        {LUA_TABLIBNAME, luaopen_table},
+        {LUA_MATHLIBNAME, luaopen_math},
+        {LUA_UTF8LIBNAME, luaopen_utf8},
+        {NULL, NULL},
+    };
+    for (const luaL_Reg *lib = libs; lib->func; lib++) {
+        luaL_requiref(L, lib->name, lib->func, 1);
+        lua_pop(L, 1);
+    }
+    lua_pushglobaltable(L);
+    int g = lua_gettop(L);
+
+    /* Base library: no file access, no binary chunks. */
+    lua_pushnil(L);
+    lua_setfield(L, g, "dofile");
+    lua_pushnil(L);
+    lua_setfield(L, g, "loadfile");
+    lua_pushnil(L);
+    lua_setfield(L, g, "require");
+    lua_getfield(L, g, "load");
+    lua_pushcclosure(L, l_load_text, 1);
+    lua_setfield(L, g, "load");
+    lua_pushlightuserdata(L, s);
+    lua_pushcclosure(L, l_print, 1);
+    lua_setfield(L, g, "print");
+
+    /* Randomness will come from the scenario seed (planned), not the host. */
+    lua_getfield(L, g, LUA_MATHLIBNAME);
+    lua_pushnil(L);
+    lua_setfield(L, -2, "random");
+    lua_pushnil(L);
+    lua_setfield(L, -2, "randomseed");
+    lua_pop(L, 1);
+
+    push_tzsim_table(L, s);
+    lua_setfield(L, g, "tzsim");
+
+    lua_pushlightuserdata(L, s);
+    luaL_setfuncs(L, scenario_api, 1);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Error messages                                                           */
+
+/* Replaces Lua's shortened chunk name at the start of msg by the full path
+ * (Lua truncates names longer than LUA_IDSIZE with "..."). Pushes the
+ * result. */
+static const char *push_full_path_msg(lua_State *L, struct tz_scenario *s, const char *msg)
+{
+    size_t n = strlen(s->short_src);
+    if (strcmp(s->short_src, s->path) != 0 && strncmp(msg, s->short_src, n) == 0 &&
+        msg[n] == ':')
+        return lua_pushfstring(L, "%s%s", s->path, msg + n);
+    return lua_pushstring(L, msg);
+}
+
+static bool starts_with_location(const char *msg, const char *src)
+{
+    size_t n = strlen(src);
+    if (strncmp(msg, src, n) != 0 || msg[n] != ':')
+        return false;
+    const char *p = msg + n + 1;
+    if (*p < '0' || *p > '9')
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return *p == ':';
+}
+
+/* Message handler of the script's pcall: makes every error "PATH:LINE: ...".
+ * Errors already located (luaL_error, runtime errors, scn_error) keep their
+ * place; others (assert, error(x, 0), non-string error objects) get the
+ * innermost script line. */
+static int msgh(lua_State *L)
+{
+    struct tz_scenario *s = lua_touserdata(L, lua_upvalueindex(1));
+    const char *msg;
+    if (lua_type(L, 1) == LUA_TSTRING) {
+        msg = lua_tostring(L, 1);
+    } else if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING) {
+        msg = lua_tostring(L, -1);
+    } else {
+        msg = lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+    }
+    if (starts_with_location(msg, s->path) || starts_with_location(msg, s->short_src))
+        return push_full_path_msg(L, s, msg), 1;
+
+    lua_Debug ar;
+    const char *where = NULL;
+    for (int level = 1; lua_getstack(L, level, &ar); level++) {
+        if (!lua_getinfo(L, "Sl", &ar) || ar.currentline <= 0)
+            continue;
+        if (starts_with_location(msg, ar.short_src))
+            return lua_pushstring(L, msg), 1; /* another chunk's (load) location */
+        if (!where) {
+            const char *src = strcmp(ar.short_src, s->short_src) == 0 ? s->path : ar.short_src;
+            where = lua_pushfstring(L, "%s:%d: ", src, ar.currentline);
+        }
+    }
+    lua_pushfstring(L, "%s%s", where ? where : "", msg);
+    return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Public API                                                               */
+
+static int read_file(const char *path, char **out, size_t *len, struct tz_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return tz_error_set(err, path, "cannot open scenario: %s", strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int rd_err = ferror(f);
+    fclose(f);
+    if (!buf)
+        return tz_error_set(err, path, "out of memory reading the scenario");
+    if (rd_err) {
+        free(buf);
+        return tz_error_set(err, path, "cannot read scenario");
+    }
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int tz_scenario_load(const char *path, const struct tz_scenario_env *env,
+                     struct tz_scenario **out, struct tz_error *err)
+{
+    *out = NULL;
+    char *buf;
+    size_t len;
+    if (read_file(path, &buf, &len, err) < 0)
+        return -1;
+
+    struct tz_scenario *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(buf);
+        return tz_error_set(err, path, "out of memory");
+    }
+    s->path = xstrdup(path);
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        s->dir = strndup(path, (size_t)(slash - path)); /* "/x.lua" -> "" */
+    s->fw_dir = xstrdup(env ? env->fw_dir : NULL);
+    s->platform_dir = xstrdup(env ? env->platform_dir : NULL);
+    s->dtb_override = xstrdup(env ? env->dtb_override : NULL);
+    s->max_insns_override = env ? env->max_insns_override : 0;
+    if (!s->path || (slash && !s->dir) || (env && env->fw_dir && !s->fw_dir) ||
+        (env && env->platform_dir && !s->platform_dir) ||
+        (env && env->dtb_override && !s->dtb_override) || tz_scenario_config_defaults(&s->cfg) < 0)
+        goto oom;
+    if (s->max_insns_override)
+        s->cfg.max_insns = s->max_insns_override;
+
+    struct tz_sha256 h;
+    tz_sha256_init(&h);
+    tz_sha256_update(&h, buf, len);
+    uint8_t digest[32];
+    tz_sha256_final(&h, digest);
+    tz_sha256_hex(digest, s->sha256);
+
+    s->L = luaL_newstate();
+    if (!s->L)
+        goto oom;
+    lua_State *L = s->L;
+    lua_pushcfunction(L, open_sandbox);
+    lua_pushlightuserdata(L, s);
+    if (lua_pcall(L, 1, 0, 0) != LUA_OK)
+        goto oom;
+
+    /* Lua's name for the chunk in messages (shortened if long), learnt from
+     * an empty chunk of the same name. */
+    const char *chunkname = lua_pushfstring(L, "@%s", path);
+    if (luaL_loadbufferx(L, "", 0, chunkname, "t") != LUA_OK)
+        goto oom;
+    lua_Debug ar;
+    lua_getinfo(L, ">S", &ar);
+    s->short_src = xstrdup(ar.short_src);
+    if (!s->short_src)
+        goto oom;
+
+    /* A first line starting with '#' (#!/usr/bin/env tzsim) is a comment;
+     * blank it in place, keeping the newline so line numbers hold. */
+    if (len > 0 && buf[0] == '#')
+        for (size_t i = 0; i < len && buf[i] != '\n'; i++)
+            buf[i] = ' ';
+
+    if (luaL_loadbufferx(L, buf, len, chunkname, "t") != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (!msg)
+            msg = "cannot load";
+        msg = push_full_path_msg(L, s, msg);
+        if (starts_with_location(msg, s->path))
+            tz_error_set(err, NULL, "%s", msg);
+        else
+            tz_error_set(err, path, "%s", msg);
+        free(buf);
+        tz_scenario_free(s);
+        return -1;
+    }
+    free(buf);
+    /* Stack: chunkname, the script's main function. */
+    lua_remove(L, -2);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tzsim.main");
+    lua_settop(L, 0);
+    *out = s;
+    return 0;
+
+oom:
+    free(buf);
+    tz_scenario_free(s);
+    return tz_error_set(err, path, "out of memory loading the scenario");
+}
+
+int tz_scenario_exec(struct tz_scenario *s, const struct tz_scenario_host *host,
+                     int *checks_failed, struct tz_error *err)
+{
+    if (!host || !host->create_machine || !host->run_until || !host->console)
+        return tz_error_set(err, s->path, "internal error: incomplete scenario host");
+    if (s->executed)
+        return tz_error_set(err, s->path, "internal error: a scenario runs only once");
+    s->executed = true;
+    s->host = host;
+    s->checks_failed = 0;
+    s->host_failed = false;
+
+    lua_State *L = s->L;
+    int rc = -1;
+    lua_settop(L, 0);
+    lua_pushlightuserdata(L, s);
+    lua_pushcclosure(L, msgh, 1);
+    lua_getfield(L, LUA_REGISTRYINDEX, "tzsim.main");
+    int status = lua_pcall(L, 0, 0, 1);
+    if (s->host_failed) {
+        *err = s->host_err;
+        goto out;
+    }
+    if (status != LUA_OK) {
+        const char *msg = lua_tostring(L, -1);
+        if (!msg)
+            msg = "error in scenario";
+        if (starts_with_location(msg, s->path))
+            tz_error_set(err, NULL, "%s", msg);
+        else
+            tz_error_set(err, s->path, "%s", msg); /* e.g. "not enough memory" */
+        goto out;
+    }
+    if (!s->machine_declared) {
+        tz_error_set(err, s->path, "no machine{} declared");
+        goto out;
+    }
+    if (!s->ran) {
+        struct tz_run_until req = {.halt = true};
+        struct tz_run_result res;
+        if (do_run(s, &req, &res) < 0) {
+            *err = s->host_err;
+            goto out;
+        }
+    }
+    for (int i = 0; i < s->cfg.nexpect; i++)
+        check_console(s, s->machine_line, s->cfg.expect_console[i]);
+    rc = 0;
+out:
+    lua_settop(L, 0);
+    s->host = NULL;
+    if (checks_failed)
+        *checks_failed = s->checks_failed;
+    return rc;
+}
+
+const struct tz_scenario_config *tz_scenario_config(const struct tz_scenario *s)
+{
+    return &s->cfg;
+}
+
+const char *tz_scenario_sha256(const struct tz_scenario *s)
+{
+    return s->sha256;
+}
+
+void tz_scenario_free(struct tz_scenario *s)
+{
+    if (!s)
+        return;
+    if (s->L)
+        lua_close(s->L);
+    tz_scenario_config_clear(&s->cfg);
+    free(s->path);
+    free(s->dir);
+    free(s->short_src);
+    free(s->fw_dir);
+    free(s->platform_dir);
+    free(s->dtb_override);
+    free(s);
+}
