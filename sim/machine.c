@@ -272,6 +272,45 @@ static int map_everything(struct tz_machine *m, struct tz_cpu *c, struct tz_erro
     return 0;
 }
 
+/* The board wiring (docs/architecture.md, "Interrupt lines"): the first
+ * interrupt controller's per-CPU outputs drive the CPUs' inputs; every other
+ * device's DT `interrupts` and the generic timer's PPIs drive the
+ * controller's inputs. Without a controller the lines stay unconnected. */
+static void wire_interrupts(struct tz_machine *m)
+{
+    struct tz_device *intc = NULL;
+    for (int d = 0; d < m->ndev && !intc; d++)
+        if (m->dev[d].ops->irq_in)
+            intc = &m->dev[d];
+    if (!intc)
+        return;
+    static const int cpu_lines[] = {TZ_LINE_IRQ, TZ_LINE_FIQ, TZ_LINE_VIRQ, TZ_LINE_VFIQ};
+    for (int c = 0; c < m->ncpu; c++)
+        for (unsigned k = 0; k < sizeof cpu_lines / sizeof cpu_lines[0]; k++) {
+            struct tz_irq_line *l = intc->ops->irq_out(intc->state, TZ_INTC_OUT(c, cpu_lines[k]));
+            if (l)
+                tz_irq_connect(l, tz_cpu_line_handler, m->cpu[c], cpu_lines[k]);
+        }
+    for (int d = 0; d < m->ndev; d++) {
+        struct tz_device *dev = &m->dev[d];
+        if (dev == intc || !dev->ops->irq_out)
+            continue;
+        for (int k = 0; k < dev->desc->nirq; k++) {
+            struct tz_irq_line *l = dev->ops->irq_out(dev->state, k);
+            const struct tz_dt_irq *spec = &dev->desc->irq[k];
+            int intid = (int)(spec->type == 0 ? 32 + spec->number : 16 + spec->number);
+            if (l)
+                tz_irq_connect(l, intc->ops->irq_in, intc->state, TZ_INTC_IN(0, intid));
+        }
+    }
+    /* DT timer order: secure phys, non-secure phys, virtual, hypervisor. */
+    static const enum tz_gt_id dt_order[] = {TZ_GT_SEC, TZ_GT_PHYS, TZ_GT_VIRT, TZ_GT_HYP};
+    for (int c = 0; c < m->ncpu; c++)
+        for (int i = 0; i < m->plat->ntimer_ppi && i < 4; i++)
+            tz_irq_connect(tz_gtimer_line(m->gtimer, c, dt_order[i]), intc->ops->irq_in,
+                           intc->state, TZ_INTC_IN(c, 16 + (int)m->plat->timer_ppi[i]));
+}
+
 static bool validate(const struct tz_machine_config *cfg, struct tz_error *err)
 {
     if (cfg->ncpus < 1 || cfg->ncpus > TZ_MAX_CPUS)
@@ -352,6 +391,7 @@ int tz_machine_create(const struct tz_machine_config *cfg, struct tz_machine **o
 
     tz_cpu_register_sysregs(m);
     m->gtimer = tz_gtimer_create(m, m->plat->timer_hz ? m->plat->timer_hz : 62500000u);
+    wire_interrupts(m);
     *out = m;
     return 0;
 fail:

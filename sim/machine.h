@@ -142,9 +142,19 @@ struct tz_device_ops {
     void (*write)(void *state, const struct tz_access *a, uint64_t value);
     void (*flush)(void *state);      /* end of a run_until: emit buffered output; may be NULL */
     void (*destroy)(void *state);
-    /* Outputs to wire (an interrupt line per DT `interrupts` entry); may be NULL. */
+    /* Outputs to wire: for ordinary devices, one line per DT `interrupts`
+     * entry (n = index); for an interrupt controller, the per-CPU outputs
+     * (n = TZ_INTC_OUT(cpu, enum tz_cpu_line)). May be NULL. */
     struct tz_irq_line *(*irq_out)(void *state, int n);
+    /* Interrupt controllers only: the input handler the board wires device
+     * lines to, n = TZ_INTC_IN(cpu, intid) (cpu is ignored for SPIs). */
+    tz_irq_handler irq_in;
 };
+
+#define TZ_INTC_IN(cpu, intid) (((cpu) << 16) | (intid))
+#define TZ_INTC_IN_CPU(n) ((n) >> 16)
+#define TZ_INTC_IN_INTID(n) ((n) & 0xffff)
+#define TZ_INTC_OUT(cpu, line) ((cpu) * TZ_LINE_COUNT + (line))
 
 struct tz_machine;
 
