@@ -235,6 +235,14 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
     const char *status = rc ? "error" : failed ? "failed" : "ok";
     if (rc)
         fprintf(ferr, "tzsim: %s\n", err.msg);
+    if (x.m) {
+        struct tz_event ev;
+        tz_event_init(&ev, TZ_EV_RUN_STOP, TZ_NA, r->stats.icount, r->stats.vtime_ns);
+        ev.a[0] = (uint64_t)stop;
+        ev.na = 1;
+        ev.text = r->stats.stop_text[0] ? r->stats.stop_text : tz_stop_reason_name(stop);
+        tz_trace_event(x.trace, &ev);
+    }
     struct tz_error terr = {{0}};
     tz_trace_digest(x.trace, r->digest);
     r->trace_events = 0;
