@@ -30,7 +30,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PKGS=(build-essential cmake pkg-config gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libfdt-dev device-tree-compiler libcriterion-dev libsqlite3-dev sqlite3
-      liblua5.4-dev ca-certificates)
+      liblua5.4-dev ca-certificates debian-archive-keyring)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -66,7 +66,8 @@ private_apt() {
     exit 1
   fi
   mkdir -p "$APTDIR/lists/partial" "$APTDIR/cache/archives/partial" "$APTDIR/etc"
-  echo "deb [trusted=yes] $mirror trixie main" > "$APTDIR/etc/sources.list"
+  # Signed by the Debian archive keys that bookworm already trusts.
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $mirror trixie main" > "$APTDIR/etc/sources.list"
   APT_OPTS=(-o Dir::State::Lists="$APTDIR/lists" -o Dir::Etc::SourceList="$APTDIR/etc/sources.list"
             -o Dir::Etc::SourceParts=/dev/null -o Dir::State::status=/dev/null
             -o Dir::Cache="$APTDIR/cache" -o Debug::NoLocking=1
