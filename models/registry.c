@@ -5,6 +5,8 @@
 static const struct tz_device_ops *const models[] = {
     &tz_pl011_ops,
     &tz_power_ctrl_ops,
+    &tz_gicv2_ops,
+    &tz_gicv3_ops,
 };
 
 const struct tz_device_ops *tz_model_find(const char *compatible)

@@ -10,5 +10,7 @@ const struct tz_device_ops *tz_model_find(const char *compatible);
 
 extern const struct tz_device_ops tz_pl011_ops;
 extern const struct tz_device_ops tz_power_ctrl_ops;
+extern const struct tz_device_ops tz_gicv2_ops;
+extern const struct tz_device_ops tz_gicv3_ops;
 
 #endif

@@ -166,6 +166,7 @@ static void take_exception(struct tz_cpu *c, int target, int vclass, bool has_es
     uint64_t pc = vbar + off;
     set_reg(uc, UC_ARM64_REG_PC, pc);
     c->next_pc = pc;
+    c->skip_valid = false;
 
     bool to_ns = target == 3 ? false : c->ns;
     struct tz_event ev;
@@ -284,6 +285,39 @@ static bool read_insn(struct tz_cpu *c, uint64_t va, uint32_t *insn)
     return uc_mem_read(c->uc, va, insn, 4) == UC_ERR_OK;
 }
 
+/* Records an SMC from EL1/EL2 (for SMC_RETURN matching and the trace). */
+static void smc_call_event(struct tz_cpu *c, int el, uint64_t insn_pc, uint64_t ret_pc,
+                           const char *text)
+{
+    int w = c->ns ? 1 : 0;
+    uint64_t x[5];
+    for (int i = 0; i < 5; i++)
+        x[i] = reg(c->uc, x_reg(i));
+    c->smc[w].active = true;
+    c->smc[w].el = el;
+    c->smc[w].ret_pc = ret_pc;
+    c->smc[w].icount = c->icount;
+    c->smc[w].tick = tz_cpu_ticks(c);
+    c->smc[w].fid = x[0];
+    struct tz_event ev;
+    tz_event_for(&ev, TZ_EV_SMC_CALL, c);
+    ev.from_el = el;
+    ev.from_ns = c->ns;
+    ev.pc = insn_pc;
+    ev.has_pc = true;
+    ev.fid = (int64_t)(x[0] & 0xffffffffu);
+    for (int i = 0; i < 4; i++)
+        ev.a[i] = x[i + 1];
+    ev.na = 4;
+    ev.text = text;
+    emit(c, &ev);
+    c->n_smc++;
+    if (c->ns)
+        c->m->smc_ns_calls++;
+    else
+        c->m->smc_s_calls++;
+}
+
 static void sync_exception(struct tz_cpu *c, enum tz_sync_kind kind, uint64_t pc_after,
                            uint64_t insn_pc)
 {
@@ -317,34 +351,8 @@ static void sync_exception(struct tz_cpu *c, enum tz_sync_kind kind, uint64_t pc
         guest_warn(c, TZ_GERR_UNDEF, tz_esr(EC_UNKNOWN, 0), insn_pc, text);
     }
 
-    if (kind == TZ_SYNC_SMC && r.ec == EC_SMC64 && ctx.el < 3) {
-        int w = c->ns ? 1 : 0;
-        uint64_t x[5];
-        for (int i = 0; i < 5; i++)
-            x[i] = reg(c->uc, x_reg(i));
-        c->smc[w].active = true;
-        c->smc[w].el = ctx.el;
-        c->smc[w].ret_pc = pc_after;
-        c->smc[w].icount = c->icount;
-        c->smc[w].tick = tz_cpu_ticks(c);
-        c->smc[w].fid = x[0];
-        struct tz_event ev;
-        tz_event_for(&ev, TZ_EV_SMC_CALL, c);
-        ev.from_el = ctx.el;
-        ev.from_ns = c->ns;
-        ev.pc = insn_pc;
-        ev.has_pc = true;
-        ev.fid = (int64_t)(x[0] & 0xffffffffu);
-        for (int i = 0; i < 4; i++)
-            ev.a[i] = x[i + 1];
-        ev.na = 4;
-        emit(c, &ev);
-        c->n_smc++;
-        if (c->ns)
-            c->m->smc_ns_calls++;
-        else
-            c->m->smc_s_calls++;
-    }
+    if (kind == TZ_SYNC_SMC && r.ec == EC_SMC64 && ctx.el < 3)
+        smc_call_event(c, ctx.el, insn_pc, pc_after, NULL);
     take_exception(c, r.target_el, TZ_EXC_SYNC, true, tz_esr(r.ec, r.iss), false, 0, ret);
 }
 
@@ -560,6 +568,19 @@ static void on_eret(struct tz_cpu *c, uint32_t ps, uint64_t to)
             }
         }
     }
+    /* An SMC injected by the scenario returned: hand the results over and
+     * give the payload its registers back. */
+    if (c->inj.active && to_ns && to_el == c->inj.el && to == c->inj.ret_pc) {
+        for (int i = 0; i < 4; i++)
+            c->inj.result[i] = reg(c->uc, x_reg(i));
+        for (int i = 0; i < 31; i++)
+            set_reg(c->uc, x_reg(i), c->inj.saved[i]);
+        c->inj.active = false;
+        if (c->inj.done_id >= 0)
+            tz_machine_fire_id(c->m, c, c->inj.done_id);
+    }
+    if (c->inj.pending && to_ns && to_el >= 1 && to_el < 3)
+        tz_cpu_request_stop(c); /* inject before the payload goes on */
     /* The return may have unmasked a pending interrupt. */
     if (tz_cpu_any_line(c))
         tz_cpu_request_stop(c);
@@ -644,13 +665,12 @@ __attribute__((noinline)) static void hook_block_slow(uc_engine *uc, uint64_t ad
         on_jump(c, addr);
         c->next_pc = addr;
     }
-    if (c->precise_active && c->precise_pc >= addr && c->precise_pc < addr + 4ull * n) {
-        /* The block holding the exact stop: count up to it; the bounded code
-         * hook stops there. */
-        c->blk_start = addr;
-        c->blk_icount0 = c->icount;
-        c->icount += (c->precise_pc - addr) / 4;
-        c->next_pc = c->precise_pc;
+    if (c->skip_valid && addr != c->skip_pc) {
+        /* Left the instruction of a PC trigger that fired: stop so that the
+         * next run watches it again. */
+        c->skip_valid = false;
+        c->stopped_by_us = true;
+        uc_emu_stop(uc);
         return;
     }
     if (c->icount + n > c->check_at && slow_path(c, addr, n)) {
@@ -668,7 +688,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 {
     struct tz_cpu *c = opaque;
     uint32_t n = size >> 2;
-    if (__builtin_expect(addr != c->next_pc || c->icount + n > c->check_at || c->precise_active, 0)) {
+    if (__builtin_expect(addr != c->next_pc || c->icount + n > c->check_at || c->skip_valid, 0)) {
         hook_block_slow(uc, addr, n, c);
         return;
     }
@@ -676,16 +696,6 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
     c->blk_icount0 = c->icount;
     c->next_pc = addr + size;
     c->icount += n;
-}
-
-/* The exact stop inside a block. */
-static void hook_precise(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
-{
-    struct tz_cpu *c = opaque;
-    if (addr == c->precise_pc && c->precise_active) {
-        c->stopped_by_us = true;
-        uc_emu_stop(uc);
-    }
 }
 
 /* An exception left the current block at insn_pc: the instructions after it
@@ -841,6 +851,8 @@ int tz_cpu_create(struct tz_machine *m, int index, struct tz_cpu **out, struct t
     e = uc_ctl_set_cpu_model(c->uc, m->cfg.cpu_model);
     uc_hook h;
     if (e == UC_ERR_OK)
+        e = uc_ctl_exits_enable(c->uc);
+    if (e == UC_ERR_OK)
         e = uc_hook_add(c->uc, &h, UC_HOOK_BLOCK, (void *)hook_block, c, 1, 0);
     if (e == UC_ERR_OK)
         e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, (void *)hook_intr, c, 1, 0);
@@ -901,10 +913,15 @@ void tz_cpu_reset(struct tz_cpu *c, uint64_t entry, uint64_t x0)
 }
 
 /* Runs until icount reaches hard_end exactly or, at a block boundary, passes
- * soft_end (or an earlier stop). An exact stop inside a block is done in a
- * second step: a code hook bounded to that one instruction, and the cached
- * translation of the block dropped so that it is retranslated with the hook
- * (verified with Unicorn 2.1.1: docs/architecture.md). */
+ * soft_end (or an earlier stop).
+ *
+ * Exact stops inside a block use Unicorn's exits: translation ends a block at
+ * an exit address and execution stops when a block would start there. The
+ * cached translation of the block holding the target is dropped first so that
+ * it is retranslated to end there. Code hooks are avoided on purpose: with
+ * any UC_HOOK_CODE installed, Unicorn 2.1.1 reports some blocks twice to the
+ * block hook, which breaks exact counting (docs/architecture.md). PC triggers
+ * are exits too. */
 void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
 {
     assert(soft_n > 0 && hard_n > 0);
@@ -916,28 +933,24 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
         c->stopped_by_us = false;
         c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
         uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
-        uint64_t drop_from = pc, drop_to = 0;
+        uint64_t exits[TZ_MAX_TRIGGERS + 1];
+        int nexits = tz_machine_pc_exits(c->m, c, exits, TZ_MAX_TRIGGERS);
+        bool precise = false;
         if (c->precise_pending) {
             c->precise_pending = false;
-            uc_err e = uc_hook_add(c->uc, &c->precise_hook, UC_HOOK_CODE, (void *)hook_precise, c,
-                                   c->precise_pc, c->precise_pc);
-            assert(e == UC_ERR_OK);
-            (void)e;
-            drop_to = c->precise_pc + 4;
-            uc_ctl_remove_cache(c->uc, drop_from, drop_to);
-            c->precise_active = true;
+            if (c->precise_pc != pc) {
+                exits[nexits++] = c->precise_pc;
+                uc_ctl_remove_cache(c->uc, pc, c->precise_pc + 4);
+                precise = true;
+            }
         }
+        uc_ctl_set_exits(c->uc, exits, (size_t)nexits);
         uint64_t before = c->icount;
         c->m->running = c;
-        /* until = an address never reached (PCs are 4-aligned); no timeout, no
-         * count: both would make results depend on the host (DESIGN.md). */
-        uc_err e = uc_emu_start(c->uc, pc, 0xfffffffffffffff1ull, 0, 0);
+        /* No timeout and no count: both make results depend on the host or
+         * flush translations (DESIGN.md). */
+        uc_err e = uc_emu_start(c->uc, pc, 0, 0, 0);
         c->m->running = NULL;
-        if (c->precise_active) {
-            c->precise_active = false;
-            uc_hook_del(c->uc, c->precise_hook);
-            uc_ctl_remove_cache(c->uc, drop_from, drop_to);
-        }
         if (c->stop == TZ_CPU_STOP_FATAL)
             return;
         if (c->fault.valid) {
@@ -949,17 +962,25 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
             return;
         }
         resync_el(c);
+        uint64_t now = reg(c->uc, UC_ARM64_REG_PC);
         if (c->stopped_by_us) {
             if (c->precise_pending && !c->stop_req)
                 continue; /* second step: the exact stop inside the block */
             c->precise_pending = false;
             return;
         }
-        /* Unicorn returns on its own only after WFI (EXCP_HLT), with the PC
-         * past it; WFI ends its block. */
-        uint32_t insn = 0;
-        uint64_t now = reg(c->uc, UC_ARM64_REG_PC);
         c->next_pc = now;
+        /* Stopped at an exit: the exact stop, or a PC trigger. */
+        if (precise && now == c->precise_pc)
+            return;
+        if (nexits && tz_machine_pc_trigger_hit(c->m, c, now)) {
+            c->skip_pc = now;
+            c->skip_valid = true;
+            return;
+        }
+        /* Otherwise Unicorn returns on its own only after WFI (EXCP_HLT),
+         * with the PC past it; WFI ends its block. */
+        uint32_t insn = 0;
         if (c->icount > before && read_insn(c, now - 4, &insn) && insn == INSN_WFI) {
             if (tz_cpu_any_line(c))
                 return; /* a pending interrupt (even a masked one) wakes WFI at once */
@@ -974,4 +995,96 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
         }
         return;
     }
+}
+
+/* ---- scenario access ------------------------------------------------------ */
+
+/* An injected SMC (docs/scenario-api.md, smc{}): done when the CPU is in the
+ * normal world below EL3, as if its payload had executed SMC #0 at the
+ * current PC; the monitor's ERET back to that PC completes it. */
+void tz_cpu_try_inject(struct tz_cpu *c)
+{
+    if (!c->inj.pending || c->inj.active || !c->powered || c->el < 1 || c->el > 2 || !c->ns)
+        return;
+    uc_engine *uc = c->uc;
+    for (int i = 0; i < 31; i++)
+        c->inj.saved[i] = reg(uc, x_reg(i));
+    for (int i = 0; i < 8; i++)
+        set_reg(uc, x_reg(i), c->inj.args[i]);
+    uint64_t pc = reg(uc, UC_ARM64_REG_PC);
+    c->inj.pending = false;
+    c->inj.active = true;
+    c->inj.el = c->el;
+    c->inj.ret_pc = pc;
+    uint32_t ps = (uint32_t)reg(uc, UC_ARM64_REG_PSTATE);
+    struct tz_exc_ctx ctx = exc_ctx(c, ps);
+    struct tz_sync_route r = tz_exc_sync_route(&ctx, TZ_SYNC_SMC, 0, false);
+    if (r.ec == EC_SMC64)
+        smc_call_event(c, c->el, pc, pc, "injected by the scenario");
+    take_exception(c, r.target_el, TZ_EXC_SYNC, true, tz_esr(r.ec, r.iss), false, 0,
+                   r.ec == EC_SMC64 ? pc : pc);
+}
+
+int tz_cpu_reg_by_name(struct tz_cpu *c, const char *name, bool write, uint64_t *val)
+{
+    uc_engine *uc = c->uc;
+    int id = -1;
+    unsigned n;
+    char tail[8];
+    if (sscanf(name, "x%u%1s", &n, tail) == 1 && n <= 30)
+        id = x_reg((int)n);
+    else if (!strcmp(name, "sp"))
+        id = UC_ARM64_REG_SP;
+    else if (!strcmp(name, "pc"))
+        id = UC_ARM64_REG_PC;
+    else if (!strcmp(name, "pstate"))
+        id = UC_ARM64_REG_PSTATE;
+    else if (sscanf(name, "sp_el%u%1s", &n, tail) == 1 && n <= 3)
+        id = UC_ARM64_REG_SP_EL0 + (int)n;
+    if (id >= 0) {
+        if (write) {
+            set_reg(uc, id, *val);
+            if (id == UC_ARM64_REG_PC)
+                c->next_pc = *val;
+        } else {
+            *val = reg(uc, id);
+        }
+        return 0;
+    }
+    static const struct { const char *name; uint32_t crn, crm, op2; } banked[] = {
+        {"spsr", 4, 0, 0}, {"elr", 4, 0, 1}, {"esr", 5, 2, 0},
+        {"far", 6, 0, 0}, {"vbar", 12, 0, 0}, {"sctlr", 1, 0, 0},
+    };
+    for (unsigned i = 0; i < sizeof banked / sizeof banked[0]; i++) {
+        char fmt[32];
+        snprintf(fmt, sizeof fmt, "%s_el%%u%%1s", banked[i].name);
+        if (sscanf(name, fmt, &n, tail) == 1 && n >= 1 && n <= 3) {
+            if (write)
+                cp_set(uc, 3, el_op1[n], banked[i].crn, banked[i].crm, banked[i].op2, *val);
+            else
+                *val = cp_get(uc, 3, el_op1[n], banked[i].crn, banked[i].crm, banked[i].op2);
+            return 0;
+        }
+    }
+    if (!strcmp(name, "scr_el3") || !strcmp(name, "hcr_el2")) {
+        bool scr = name[0] == 's';
+        if (write) {
+            cp_set(uc, 3, scr ? 6 : 4, 1, 1, 0, *val);
+            if (scr)
+                c->scr = *val;
+            else
+                c->hcr = *val;
+        } else {
+            *val = scr ? c->scr : c->hcr;
+        }
+        return 0;
+    }
+    return -1;
+}
+
+/* PC triggers are Unicorn exits (see tz_cpu_run): drop cached blocks that
+ * span the address so that translation ends a block there. */
+void tz_cpu_pc_watch_changed(struct tz_cpu *c, uint64_t addr)
+{
+    uc_ctl_remove_cache(c->uc, addr, addr + 4);
 }

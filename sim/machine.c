@@ -60,6 +60,8 @@ void tz_event_for(struct tz_event *ev, enum tz_event_kind kind, struct tz_cpu *c
     tz_event_init(ev, kind, c->index, c->icount, tz_machine_ns(c->m, tz_cpu_ticks(c)));
 }
 
+static void match_event_triggers(struct tz_machine *m, struct tz_cpu *c, const struct tz_event *ev);
+
 void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *ev)
 {
     if (c) {
@@ -69,6 +71,8 @@ void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *e
     }
     if (m->trace)
         tz_trace_event(m->trace, ev);
+    if ((unsigned)ev->kind < 64 && (m->trig_event_kinds >> ev->kind) & 1)
+        match_event_triggers(m, c, ev);
 }
 
 void tz_machine_console(struct tz_machine *m, struct tz_cpu *c, const char *dev, const char *line)
@@ -93,6 +97,13 @@ void tz_machine_console(struct tz_machine *m, struct tz_cpu *c, const char *dev,
     }
     m->console_len += (size_t)snprintf(m->console + m->console_len, m->console_cap - m->console_len,
                                        "%s: %s\n", dev, line);
+    if (m->trig_console)
+        for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+            struct tz_trig *t = &m->trig[i];
+            if (t->armed && t->t.kind == TZ_TRIG_CONSOLE && strstr(line, t->text) &&
+                (t->t.cpu < 0 || (c && c->index == t->t.cpu)))
+                tz_machine_fire(m, c, i);
+        }
     if (m->lim.console && strstr(line, m->lim.console)) {
         m->until_met = true;
         if (m->running)
@@ -284,6 +295,7 @@ static void wire_interrupts(struct tz_machine *m)
             intc = &m->dev[d];
     if (!intc)
         return;
+    m->intc = intc;
     static const int cpu_lines[] = {TZ_LINE_IRQ, TZ_LINE_FIQ, TZ_LINE_VIRQ, TZ_LINE_VFIQ};
     for (int c = 0; c < m->ncpu; c++)
         for (unsigned k = 0; k < sizeof cpu_lines / sizeof cpu_lines[0]; k++) {
@@ -403,6 +415,8 @@ void tz_machine_destroy(struct tz_machine *m)
 {
     if (!m)
         return;
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++)
+        free(m->trig[i].text);
     for (int i = 0; i < m->ncpu; i++)
         tz_cpu_destroy(m->cpu[i]);
     for (int i = 0; i < m->ndev; i++)
@@ -525,11 +539,38 @@ static void halt_limit(struct tz_machine *m, uint64_t total)
     }
 }
 
+/* Instruction-count triggers of CPU c: fire those reached; true if any. */
+static bool check_insn_triggers(struct tz_machine *m, struct tz_cpu *c)
+{
+    bool fired = false;
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+        struct tz_trig *t = &m->trig[i];
+        if (t->armed && t->t.kind == TZ_TRIG_INSN && t->t.cpu == c->index &&
+            c->icount >= t->t.value) {
+            tz_machine_fire(m, c, i);
+            fired = true;
+        }
+    }
+    return fired;
+}
+
+static uint64_t next_insn_trigger(const struct tz_machine *m, const struct tz_cpu *c)
+{
+    uint64_t next = UINT64_MAX;
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+        const struct tz_trig *t = &m->trig[i];
+        if (t->armed && t->t.kind == TZ_TRIG_INSN && t->t.cpu == c->index &&
+            t->t.value > c->icount && t->t.value < next)
+            next = t->t.value;
+    }
+    return next;
+}
+
 /* Runs one CPU up to round_end. Returns false when the run must stop. */
 static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, uint64_t insn_cap)
 {
     const uint64_t cpi = m->cfg.cpi;
-    while (!m->halted && !m->until_met) {
+    while (!m->halted && !m->until_met && !m->trigger_stop) {
         if (!c->powered) {
             /* An off CPU's clock follows the round. */
             if (tz_cpu_ticks(c) < round_end)
@@ -552,6 +593,10 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
             }
             wake(m, c);
         }
+        if (m->trig_insn && check_insn_triggers(m, c))
+            return;
+        if (c->inj.pending)
+            tz_cpu_try_inject(c);
         if (tz_cpu_any_line(c))
             tz_cpu_check_interrupts(c);
         uint64_t total = total_icount(m);
@@ -565,6 +610,11 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
         uint64_t hard = ev > now ? (ev - now + cpi - 1) / cpi : 1;
         if (hard > insn_cap - total)
             hard = insn_cap - total;
+        if (m->trig_insn) {
+            uint64_t next = next_insn_trigger(m, c);
+            if (next - c->icount < hard)
+                hard = next - c->icount;
+        }
         tz_cpu_run(c, soft ? soft : 1, hard);
     }
 }
@@ -584,6 +634,8 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
     m->until_tick = until_tick;
     enum tz_stop_reason why = TZ_STOP_NONE;
 
+    if (m->nfired)
+        return TZ_STOP_TRIGGER; /* fired between runs (an action caused an event) */
     while (!m->halted) {
         uint64_t total = total_icount(m);
         if (total >= m->cfg.max_insns) {
@@ -597,8 +649,13 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
         uint64_t round_end = m->round_start + m->cfg.quantum * m->cfg.cpi;
         if (round_end > until_tick)
             round_end = until_tick;
-        for (int i = 0; i < m->ncpu && !m->halted && !m->until_met; i++)
+        for (int i = 0; i < m->ncpu && !m->halted && !m->until_met && !m->trigger_stop; i++)
             run_cpu(m, m->cpu[i], round_end, cap);
+        if (m->trigger_stop) {
+            m->trigger_stop = false;
+            why = TZ_STOP_TRIGGER;
+            break;
+        }
         if (m->halted || m->until_met)
             break;
         /* Machine-wide events due while no CPU was running them. */
@@ -631,6 +688,8 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
             m->dev[i].ops->flush(m->dev[i].state);
     if (m->halted)
         why = m->stop;
+    else if (why == TZ_STOP_TRIGGER)
+        return why; /* the run goes on after the scenario's actions */
     if (why == TZ_STOP_SCENARIO && !m->stop_text[0])
         snprintf(m->stop_text, sizeof m->stop_text, "run_until condition met");
     return why;
@@ -658,4 +717,306 @@ void tz_machine_stats(const struct tz_machine *m, struct tz_machine_stats *s)
     s->smc_rt_max_ns = m->smc_rt_max_ns;
     s->stop = m->stop;
     snprintf(s->stop_text, sizeof s->stop_text, "%s", m->stop_text);
+}
+
+/* ---- scenario injection ---------------------------------------------------- */
+
+void tz_machine_fire_id(struct tz_machine *m, struct tz_cpu *c, int id)
+{
+    if (m->nfired < (int)(sizeof m->fired / sizeof m->fired[0])) {
+        m->fired[m->nfired] = id;
+        m->fired_cpu[m->nfired] = c ? c->index : -1;
+        m->nfired++;
+    }
+    m->trigger_stop = true;
+    if (m->running)
+        tz_cpu_request_stop(m->running);
+}
+
+static void recompute_trigger_summary(struct tz_machine *m)
+{
+    m->trig_event_kinds = 0;
+    m->trig_console = m->trig_insn = false;
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+        struct tz_trig *t = &m->trig[i];
+        if (!t->armed)
+            continue;
+        if (t->t.kind == TZ_TRIG_EVENT)
+            m->trig_event_kinds |= 1ull << t->t.event_kind;
+        m->trig_console |= t->t.kind == TZ_TRIG_CONSOLE;
+        m->trig_insn |= t->t.kind == TZ_TRIG_INSN;
+    }
+}
+
+static void disarm(struct tz_machine *m, int slot)
+{
+    struct tz_trig *t = &m->trig[slot];
+    t->armed = false;
+    if (t->t.kind == TZ_TRIG_PC)
+        for (int c = 0; c < m->ncpu; c++)
+            tz_cpu_pc_watch_changed(m->cpu[c], t->t.value);
+    recompute_trigger_summary(m);
+}
+
+void tz_machine_fire(struct tz_machine *m, struct tz_cpu *c, int slot)
+{
+    struct tz_trig *t = &m->trig[slot];
+    if (!t->armed)
+        return;
+    if (!t->t.every) {
+        /* PC hooks are removed after the stop (we may be inside one). */
+        t->armed = false;
+        recompute_trigger_summary(m);
+    }
+    tz_machine_fire_id(m, c, t->id);
+}
+
+static void match_event_triggers(struct tz_machine *m, struct tz_cpu *c, const struct tz_event *ev)
+{
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+        struct tz_trig *t = &m->trig[i];
+        const struct tz_trigger *f = &t->t;
+        if (!t->armed || f->kind != TZ_TRIG_EVENT || f->event_kind != (int)ev->kind)
+            continue;
+        if ((f->cpu >= 0 && f->cpu != ev->cpu) || (f->fid >= 0 && f->fid != ev->fid) ||
+            (f->intid >= 0 && f->intid != ev->intid) || (f->to_el >= 0 && f->to_el != ev->to_el) ||
+            (f->to_ns >= 0 && f->to_ns != ev->to_ns) ||
+            (f->vclass >= 0 && (ev->kind != TZ_EV_EXC_ENTRY || (int)ev->a[0] != f->vclass)))
+            continue;
+        tz_machine_fire(m, c, i);
+    }
+}
+
+static void time_trigger(void *opaque, uint64_t arg)
+{
+    struct tz_machine *m = opaque;
+    int slot = (int)(arg & 0xff);
+    if (m->trig[slot].armed && m->trig[slot].id == (int)(arg >> 8))
+        tz_machine_fire(m, m->running, slot);
+}
+
+int tz_machine_add_trigger(struct tz_machine *m, const struct tz_trigger *tr, int id,
+                           struct tz_error *err)
+{
+    int slot = -1;
+    for (int i = 0; i < TZ_MAX_TRIGGERS && slot < 0; i++)
+        if (!m->trig[i].used)
+            slot = i;
+    if (slot < 0)
+        return tz_error_set(err, NULL, "more than %d triggers", TZ_MAX_TRIGGERS);
+    if (tr->cpu >= m->ncpu)
+        return tz_error_set(err, NULL, "cpu %d does not exist (the machine has %d)", tr->cpu,
+                            m->ncpu);
+    struct tz_trig *t = &m->trig[slot];
+    memset(t, 0, sizeof *t);
+    t->t = *tr;
+    t->id = id;
+    if (tr->text) {
+        t->text = strdup(tr->text);
+        assert(t->text);
+        t->t.text = t->text;
+    }
+    switch (tr->kind) {
+    case TZ_TRIG_INSN:
+        if (tr->cpu < 0)
+            return tz_error_set(err, NULL, "an instruction-count trigger needs a cpu");
+        if (tr->value < m->cpu[tr->cpu]->icount)
+            return tz_error_set(err, NULL, "cpu%d is already past instruction %" PRIu64
+                                " (at %" PRIu64 ")", tr->cpu, tr->value, m->cpu[tr->cpu]->icount);
+        break;
+    case TZ_TRIG_TIME: {
+        uint64_t tick = (uint64_t)(((unsigned __int128)tr->value * m->cfg.cpu_hz + 999999999u) /
+                                   1000000000u);
+        tz_machine_schedule(m, TZ_ANY_CPU, tick, time_trigger, m,
+                            (uint64_t)slot | ((uint64_t)id << 8));
+        break;
+    }
+    case TZ_TRIG_PC:
+        if (tr->value & 3)
+            return tz_error_set(err, NULL, "pc 0x%" PRIx64 " is not 4-byte aligned", tr->value);
+        for (int c = 0; c < m->ncpu; c++)
+            if (tr->cpu < 0 || tr->cpu == c)
+                tz_cpu_pc_watch_changed(m->cpu[c], tr->value);
+        break;
+    case TZ_TRIG_EVENT:
+        if (tr->event_kind <= 0 || tr->event_kind >= 64)
+            return tz_error_set(err, NULL, "unknown event kind %d", tr->event_kind);
+        break;
+    case TZ_TRIG_CONSOLE:
+        break;
+    }
+    t->used = t->armed = true;
+    recompute_trigger_summary(m);
+    return 0;
+}
+
+void tz_machine_cancel_trigger(struct tz_machine *m, int id)
+{
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++)
+        if (m->trig[i].used && m->trig[i].id == id) {
+            disarm(m, i);
+            free(m->trig[i].text);
+            m->trig[i].text = NULL;
+            m->trig[i].used = false;
+        }
+}
+
+int tz_machine_take_fired(struct tz_machine *m, int *ids, int *cpus, int max)
+{
+    int n = m->nfired < max ? m->nfired : max;
+    for (int i = 0; i < n; i++) {
+        ids[i] = m->fired[i];
+        cpus[i] = m->fired_cpu[i];
+    }
+    m->nfired = 0;
+    return n;
+}
+
+int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, struct tz_error *err)
+{
+    if (!m->intc)
+        return tz_error_set(err, m->plat->path, "the platform has no interrupt controller");
+    if (cpu < 0 || cpu >= m->ncpu)
+        return tz_error_set(err, NULL, "cpu %d does not exist", cpu);
+    if (intid < 0 || intid >= 1020)
+        return tz_error_set(err, NULL, "interrupt id %d is out of range", intid);
+    if (intid >= 32)
+        cpu = 0; /* SPIs are not banked */
+    struct tz_scn_line *l = NULL;
+    for (int i = 0; i < m->nscn_lines; i++)
+        if (m->scn_lines[i].cpu == cpu && m->scn_lines[i].intid == intid)
+            l = &m->scn_lines[i];
+    if (!l) {
+        if (m->nscn_lines == (int)(sizeof m->scn_lines / sizeof m->scn_lines[0]))
+            return tz_error_set(err, NULL, "too many scenario interrupt lines");
+        l = &m->scn_lines[m->nscn_lines++];
+        l->cpu = cpu;
+        l->intid = intid;
+        memset(&l->line, 0, sizeof l->line);
+        tz_irq_connect(&l->line, m->intc->ops->irq_in, m->intc->state, TZ_INTC_IN(cpu, intid));
+    }
+    tz_irq_set(&l->line, level);
+    return 0;
+}
+
+int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool write, uint64_t *val,
+                   struct tz_error *err)
+{
+    if (size != 1 && size != 2 && size != 4 && size != 8)
+        return tz_error_set(err, NULL, "size must be 1, 2, 4 or 8, got %u", size);
+    for (int r = 0; r < m->nram; r++) {
+        struct tz_ram *ram = &m->ram[r];
+        if (addr >= ram->base && addr - ram->base + size <= ram->size) {
+            uint8_t *p = ram->host + (addr - ram->base);
+            if (write) {
+                uint64_t v = *val;
+                for (unsigned i = 0; i < size; i++, v >>= 8)
+                    p[i] = (uint8_t)v; /* little-endian guest */
+                for (int c = 0; c < m->ncpu; c++)
+                    uc_ctl_remove_cache(m->cpu[c]->uc, addr & ~3ull, (addr + size + 3) & ~3ull);
+            } else {
+                uint64_t v = 0;
+                for (unsigned i = 0; i < size; i++)
+                    v |= (uint64_t)p[i] << (8 * i);
+                *val = v;
+            }
+            return 0;
+        }
+    }
+    return tz_error_set(err, NULL, "0x%" PRIx64 " (+%u) is not in RAM", addr, size);
+}
+
+int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, uint64_t *val,
+                   struct tz_error *err)
+{
+    if (cpu < 0 || cpu >= m->ncpu)
+        return tz_error_set(err, NULL, "cpu %d does not exist", cpu);
+    if (tz_cpu_reg_by_name(m->cpu[cpu], name, write, val))
+        return tz_error_set(err, NULL, "unknown register '%s' (x0..x30, sp, pc, pstate, "
+                            "sp_el0..3, elr/spsr/esr/far/vbar/sctlr_el1..3, scr_el3, hcr_el2)", name);
+    return 0;
+}
+
+int tz_machine_inject_smc(struct tz_machine *m, int cpu, const uint64_t args[8], int done_id,
+                          struct tz_error *err)
+{
+    if (cpu < 0 || cpu >= m->ncpu)
+        return tz_error_set(err, NULL, "cpu %d does not exist", cpu);
+    struct tz_cpu *c = m->cpu[cpu];
+    if (!c->powered)
+        return tz_error_set(err, NULL, "cpu%d is off", cpu);
+    if (c->inj.pending || c->inj.active)
+        return tz_error_set(err, NULL, "cpu%d already has an injected SMC in flight", cpu);
+    memcpy(c->inj.args, args, sizeof c->inj.args);
+    c->inj.done_id = done_id;
+    c->inj.pending = true;
+    tz_cpu_try_inject(c);
+    return 0;
+}
+
+int tz_machine_smc_result(struct tz_machine *m, int cpu, uint64_t out[4])
+{
+    if (cpu < 0 || cpu >= m->ncpu)
+        return -1;
+    memcpy(out, m->cpu[cpu]->inj.result, 4 * sizeof out[0]);
+    return 0;
+}
+
+void tz_machine_mark(struct tz_machine *m, const char *name)
+{
+    struct tz_event ev;
+    tz_event_init(&ev, TZ_EV_MARK, TZ_NA, total_icount(m), tz_machine_ns(m, m->round_start));
+    ev.text = name;
+    tz_machine_event(m, NULL, &ev);
+}
+
+void tz_machine_stop(struct tz_machine *m)
+{
+    if (!m->halted) {
+        m->halted = true;
+        m->stop = TZ_STOP_SCENARIO_STOP;
+        snprintf(m->stop_text, sizeof m->stop_text, "the scenario called stop()");
+    }
+}
+
+uint64_t tz_machine_cpu_icount(struct tz_machine *m, int cpu)
+{
+    return cpu >= 0 && cpu < m->ncpu ? m->cpu[cpu]->icount : total_icount(m);
+}
+
+int tz_machine_symbol(const struct tz_machine *m, const char *name, uint64_t *addr)
+{
+    for (int i = 0; i < m->nimages; i++)
+        for (size_t k = 0; k < m->images[i]->nsym; k++)
+            if (!strcmp(m->images[i]->sym[k].name, name)) {
+                *addr = m->images[i]->sym[k].addr;
+                return 0;
+            }
+    return -1;
+}
+
+int tz_machine_pc_exits(struct tz_machine *m, struct tz_cpu *c, uint64_t *out, int max)
+{
+    int n = 0;
+    for (int i = 0; i < TZ_MAX_TRIGGERS && n < max; i++) {
+        const struct tz_trig *t = &m->trig[i];
+        if (t->armed && t->t.kind == TZ_TRIG_PC && (t->t.cpu < 0 || t->t.cpu == c->index) &&
+            !(c->skip_valid && c->skip_pc == t->t.value))
+            out[n++] = t->t.value;
+    }
+    return n;
+}
+
+bool tz_machine_pc_trigger_hit(struct tz_machine *m, struct tz_cpu *c, uint64_t pc)
+{
+    bool hit = false;
+    for (int i = 0; i < TZ_MAX_TRIGGERS; i++) {
+        struct tz_trig *t = &m->trig[i];
+        if (t->armed && t->t.kind == TZ_TRIG_PC && t->t.value == pc &&
+            (t->t.cpu < 0 || t->t.cpu == c->index)) {
+            tz_machine_fire(m, c, i);
+            hit = true;
+        }
+    }
+    return hit;
 }

@@ -25,6 +25,7 @@
 #include "irq.h"
 #include "loader.h"
 #include "platform.h"
+#include "scenario.h"
 #include "sched.h"
 #include "traces/trace.h"
 
@@ -62,8 +63,7 @@ struct tz_cpu {
     uint64_t blk_start;   /* the block being executed, and icount before it */
     uint64_t blk_icount0;
     uint64_t precise_pc;  /* exact stop inside a block (hard_end), see tz_cpu_run */
-    bool precise_pending, precise_active;
-    uc_hook precise_hook;
+    bool precise_pending;
     uint64_t tick_base;   /* ticks = tick_base + icount * cpi */
 
     /* Mirrors of architectural state kept by the hooks. */
@@ -100,6 +100,21 @@ struct tz_cpu {
 
     /* Statistics for the summary. */
     uint64_t n_exc, n_smc;
+
+    /* An SMC injected by the scenario into this CPU's normal world. */
+    struct {
+        bool pending, active;
+        uint64_t args[8];
+        int done_id;
+        int el;
+        uint64_t ret_pc;
+        uint64_t saved[31];
+        uint64_t result[4];
+    } inj;
+    /* A PC trigger stopped this CPU before the instruction at skip_pc: do
+     * not fire it again when execution resumes there. */
+    uint64_t skip_pc;
+    bool skip_valid;
 };
 
 /* What tz_machine_run stops at (besides halt and the machine's limit). */
@@ -226,5 +241,25 @@ void tz_machine_stats(const struct tz_machine *m, struct tz_machine_stats *s);
 
 /* Register dump of a CPU (for fatal errors and tests). */
 void tz_cpu_dump(struct tz_cpu *c, char *out, size_t n);
+
+/* --- scenario injection (docs/scenario-api.md) ---------------------------- */
+#define TZ_MAX_TRIGGERS 64
+int tz_machine_add_trigger(struct tz_machine *m, const struct tz_trigger *t, int id,
+                           struct tz_error *err);
+void tz_machine_cancel_trigger(struct tz_machine *m, int id);
+/* Triggers fired since the last call (ids and CPUs), cleared by the call. */
+int tz_machine_take_fired(struct tz_machine *m, int *ids, int *cpus, int max);
+int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, struct tz_error *err);
+int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool write, uint64_t *val,
+                   struct tz_error *err);
+int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, uint64_t *val,
+                   struct tz_error *err);
+int tz_machine_inject_smc(struct tz_machine *m, int cpu, const uint64_t args[8], int done_id,
+                          struct tz_error *err);
+int tz_machine_smc_result(struct tz_machine *m, int cpu, uint64_t out[4]);
+void tz_machine_mark(struct tz_machine *m, const char *name);
+void tz_machine_stop(struct tz_machine *m);
+uint64_t tz_machine_cpu_icount(struct tz_machine *m, int cpu);
+int tz_machine_symbol(const struct tz_machine *m, const char *name, uint64_t *addr);
 
 #endif

@@ -26,6 +26,18 @@ struct tz_device {
     void *state;
 };
 
+struct tz_trig {
+    bool used, armed;
+    int id;
+    struct tz_trigger t;
+    char *text;
+};
+
+struct tz_scn_line {
+    int cpu, intid;
+    struct tz_irq_line line;
+};
+
 struct tz_machine {
     struct tz_machine_config cfg;
     const struct tz_platform *plat;
@@ -69,6 +81,16 @@ struct tz_machine {
     char *console;
     size_t console_len, console_cap;
 
+    /* Scenario triggers. */
+    struct tz_trig trig[TZ_MAX_TRIGGERS];
+    uint64_t trig_event_kinds;       /* bit per event kind with an armed trigger */
+    bool trig_console, trig_insn;
+    bool trigger_stop;
+    int fired[64], fired_cpu[64], nfired;
+    struct tz_device *intc;
+    struct tz_scn_line scn_lines[64];
+    int nscn_lines;
+
     /* Summary statistics. */
     uint64_t world_switches, exceptions, erets;
     uint64_t smc_ns_calls, smc_ns_returns, smc_s_calls;
@@ -89,6 +111,16 @@ bool tz_cpu_check_interrupts(struct tz_cpu *c);
 bool tz_cpu_any_line(const struct tz_cpu *c);
 void tz_cpu_request_stop(struct tz_cpu *c);
 void tz_cpu_register_sysregs(struct tz_machine *m);
+int tz_cpu_reg_by_name(struct tz_cpu *c, const char *name, bool write, uint64_t *val);
+void tz_cpu_try_inject(struct tz_cpu *c);
+void tz_cpu_pc_watch_changed(struct tz_cpu *c, uint64_t addr);
+/* PC triggers for CPU c as Unicorn exits, and whether pc hit one (fires it). */
+int tz_machine_pc_exits(struct tz_machine *m, struct tz_cpu *c, uint64_t *out, int max);
+bool tz_machine_pc_trigger_hit(struct tz_machine *m, struct tz_cpu *c, uint64_t pc);
+/* Machine side of triggers (sim/machine.c). */
+void tz_machine_fire(struct tz_machine *m, struct tz_cpu *c, int slot);
+void tz_machine_fire_id(struct tz_machine *m, struct tz_cpu *c, int id);
+
 void tz_cpu_fatal(struct tz_cpu *c, uint64_t reason_code, uint64_t esr, uint64_t addr,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 

@@ -136,6 +136,89 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
     return 0;
 }
 
+static int need_machine(struct run_ctx *x, struct tz_error *err)
+{
+    return x->m ? 0 : tz_error_set(err, NULL, "the machine has not been created yet");
+}
+
+static int host_add_trigger(void *opaque, const struct tz_trigger *t, int id, struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_add_trigger(x->m, t, id, err);
+}
+
+static void host_cancel_trigger(void *opaque, int id)
+{
+    struct run_ctx *x = opaque;
+    if (x->m)
+        tz_machine_cancel_trigger(x->m, id);
+}
+
+static int host_set_irq(void *opaque, int cpu, int intid, bool level, struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_set_irq(x->m, cpu, intid, level, err);
+}
+
+static int host_mem(void *opaque, uint64_t addr, unsigned size, bool write, uint64_t *value,
+                    struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_mem(x->m, addr, size, write, value, err);
+}
+
+static int host_reg(void *opaque, const struct tz_reg_access *r, bool write, uint64_t *value,
+                    struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_reg(x->m, r->cpu, r->name, write, value, err);
+}
+
+static int host_inject_smc(void *opaque, int cpu, const uint64_t args[8], int done_id,
+                           struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_inject_smc(x->m, cpu, args, done_id, err);
+}
+
+static int host_smc_result(void *opaque, int cpu, uint64_t out[4])
+{
+    struct run_ctx *x = opaque;
+    return x->m ? tz_machine_smc_result(x->m, cpu, out) : -1;
+}
+
+static void host_mark(void *opaque, const char *name)
+{
+    struct run_ctx *x = opaque;
+    if (x->m)
+        tz_machine_mark(x->m, name);
+}
+
+static void host_stop(void *opaque)
+{
+    struct run_ctx *x = opaque;
+    if (x->m)
+        tz_machine_stop(x->m);
+}
+
+static int host_query(void *opaque, const char *sql, int64_t *out, bool *null, struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return tz_trace_query(x->trace, sql, out, null, err);
+}
+
+static uint64_t host_icount(void *opaque, int cpu)
+{
+    struct run_ctx *x = opaque;
+    return x->m ? tz_machine_cpu_icount(x->m, cpu) : 0;
+}
+
+static int host_symbol(void *opaque, const char *name, uint64_t *addr)
+{
+    struct run_ctx *x = opaque;
+    return x->m ? tz_machine_symbol(x->m, name, addr) : -1;
+}
+
 static int host_run_until(void *opaque, const struct tz_run_until *req, struct tz_run_result *res,
                           struct tz_error *err)
 {
@@ -151,6 +234,10 @@ static int host_run_until(void *opaque, const struct tz_run_until *req, struct t
     res->stop_reason = (int)why;
     res->icount = st.icount;
     res->vtime_ns = st.vtime_ns;
+    res->nfired = why == TZ_STOP_TRIGGER
+                      ? tz_machine_take_fired(x->m, res->fired, res->fired_cpu,
+                                              (int)(sizeof res->fired / sizeof res->fired[0]))
+                      : 0;
     x->r->ran = true;
     return 0;
 }
@@ -220,6 +307,18 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
         .run_until = host_run_until,
         .console = host_console,
         .check_failed = host_check_failed,
+        .add_trigger = host_add_trigger,
+        .cancel_trigger = host_cancel_trigger,
+        .set_irq = host_set_irq,
+        .mem = host_mem,
+        .reg = host_reg,
+        .inject_smc = host_inject_smc,
+        .smc_result = host_smc_result,
+        .mark = host_mark,
+        .stop = host_stop,
+        .query = host_query,
+        .icount = host_icount,
+        .symbol = host_symbol,
     };
     int checks_failed = 0;
     int rc = tz_scenario_exec(x.scn, &host, &checks_failed, &err);

@@ -57,6 +57,15 @@ struct tz_scenario {
     bool machine_created;     /* host->create_machine succeeded */
     bool ran;                 /* run_until was called */
 
+    /* Injection and sweeps. */
+    int next_trigger;         /* ids handed to the host */
+    int sweep_index;          /* env->sweep_index */
+    bool sweep_declared;
+    int sweep_total;
+    char sweep_params[512];
+    uint64_t rng;             /* splitmix64 state, from the seed and sweep index */
+    bool rng_seeded;
+
     /* Valid during tz_scenario_exec only. */
     const struct tz_scenario_host *host;
     int checks_failed;
@@ -611,20 +620,36 @@ static int host_error(lua_State *L, struct tz_scenario *s, const struct tz_error
     return lua_error(L);
 }
 
+/* A CPU's (or, for -1, the machine's) instruction count; 0 for hosts
+ * without injection support. */
+static uint64_t host_icount(struct tz_scenario *s, int cpu)
+{
+    return s->host->icount ? s->host->icount(s->host->ctx, cpu) : 0;
+}
+
+/* Creates the machine once; 0 or -1 (s->host_failed set). */
+static int ensure_machine(struct tz_scenario *s)
+{
+    struct tz_error err;
+    if (s->machine_created)
+        return 0;
+    err.msg[0] = '\0';
+    if (s->host->create_machine(s->host->ctx, &s->cfg, &err) < 0) {
+        s->host_failed = true;
+        s->host_err = err;
+        return -1;
+    }
+    s->machine_created = true;
+    return 0;
+}
+
 /* Creates the machine (once) and runs it; 0 or -1 (s->host_failed set). */
 static int do_run(struct tz_scenario *s, const struct tz_run_until *req, struct tz_run_result *res)
 {
     struct tz_error err;
     s->ran = true;
-    if (!s->machine_created) {
-        err.msg[0] = '\0';
-        if (s->host->create_machine(s->host->ctx, &s->cfg, &err) < 0) {
-            s->host_failed = true;
-            s->host_err = err;
-            return -1;
-        }
-        s->machine_created = true;
-    }
+    if (ensure_machine(s) < 0)
+        return -1;
     memset(res, 0, sizeof *res);
     err.msg[0] = '\0';
     if (s->host->run_until(s->host->ctx, req, res, &err) < 0) {
@@ -634,6 +659,8 @@ static int do_run(struct tz_scenario *s, const struct tz_run_until *req, struct 
     }
     return 0;
 }
+
+static void call_trigger(lua_State *L, struct tz_scenario *s, int id, int cpu, const char *unused);
 
 static const char *const run_until_keys[] = {"halt", "insns", "time_ns", "console", NULL};
 
@@ -676,9 +703,37 @@ static int l_run_until(lua_State *L)
         return luaL_error(L, "not enough memory");
     req.console = console_copy;
     struct tz_run_result res;
-    int rc = do_run(s, &req, &res);
+    if (ensure_machine(s) < 0) {
+        free(console_copy);
+        return host_error(L, s, &s->host_err);
+    }
+    uint64_t target = req.insns ? host_icount(s, -1) + req.insns : 0;
+    int rc;
+    for (;;) {
+        rc = do_run(s, &req, &res);
+        if (rc < 0 || res.stop_reason != TZ_STOP_TRIGGER)
+            break;
+        /* Triggers fired: run their functions with the machine stopped at
+         * the trigger point, then go on towards the same goal. */
+        int n = res.nfired;
+        int fired[16], fired_cpu[16];
+        memcpy(fired, res.fired, sizeof fired);
+        memcpy(fired_cpu, res.fired_cpu, sizeof fired_cpu);
+        for (int i = 0; i < n; i++)
+            call_trigger(L, s, fired[i], fired_cpu[i], console_copy);
+        if (s->host_failed)
+            break;
+        if (req.insns) {
+            uint64_t cur = host_icount(s, -1);
+            if (cur >= target) {
+                res.stop_reason = TZ_STOP_SCENARIO;
+                break;
+            }
+            req.insns = target - cur;
+        }
+    }
     free(console_copy);
-    if (rc < 0)
+    if (rc < 0 || s->host_failed)
         return host_error(L, s, &s->host_err);
 
     const char *stop = tz_stop_reason_name((enum tz_stop_reason)res.stop_reason);
@@ -727,12 +782,667 @@ static int l_expect_console(lua_State *L)
     return 1;
 }
 
-/* The global functions of the language (docs/scenario-api.md). Planned:
- * at{...}, on{...} (injection triggers) and their actions, sweep{...}. */
+
+/* ------------------------------------------------------------------------ */
+/* Injection: triggers, actions, checks, sweeps (docs/scenario-api.md)      */
+
+#define TRIGGERS_KEY "tzsim.triggers"
+
+static void need_machine(lua_State *L, struct tz_scenario *s, const char *fn)
+{
+    if (!s->host->add_trigger)
+        scn_error(L, "%s: this host does not support injection", fn);
+    if (!s->machine_declared)
+        scn_error(L, "%s: called before machine{} (declare the machine first)", fn);
+    if (s->host_failed)
+        host_error(L, s, &s->host_err);
+    if (ensure_machine(s) < 0)
+        host_error(L, s, &s->host_err);
+}
+
+static int host_call(lua_State *L, struct tz_scenario *s, const char *fn, int rc,
+                     const struct tz_error *err)
+{
+    if (rc < 0)
+        scn_error(L, "%s: %s", fn, err->msg);
+    return 0;
+}
+
+/* Stores fn (at idx) under a new trigger id; returns the id. */
+static int store_trigger_fn(lua_State *L, struct tz_scenario *s, int idx)
+{
+    idx = lua_absindex(L, idx);
+    int id = ++s->next_trigger;
+    lua_getfield(L, LUA_REGISTRYINDEX, TRIGGERS_KEY);
+    lua_pushvalue(L, idx);
+    lua_rawseti(L, -2, id);
+    lua_pop(L, 1);
+    return id;
+}
+
+/* Runs the function of trigger id (if any) with a context table. */
+static void call_trigger(lua_State *L, struct tz_scenario *s, int id, int cpu, const char *unused)
+{
+    (void)unused;
+    lua_getfield(L, LUA_REGISTRYINDEX, TRIGGERS_KEY);
+    lua_rawgeti(L, -1, id);
+    lua_remove(L, -2);
+    if (lua_isnil(L, -1)) {
+        lua_pop(L, 1);
+        return;
+    }
+    lua_createtable(L, 0, 4);
+    lua_pushinteger(L, cpu);
+    lua_setfield(L, -2, "cpu");
+    lua_pushinteger(L, (lua_Integer)host_icount(s, cpu));
+    lua_setfield(L, -2, "icount");
+    lua_pushinteger(L, id);
+    lua_setfield(L, -2, "id");
+    /* An injected SMC's results, for smc{ on_return = ... }. */
+    lua_getfield(L, LUA_REGISTRYINDEX, "tzsim.smc_done");
+    lua_rawgeti(L, -1, id);
+    bool is_smc = !lua_isnil(L, -1);
+    lua_pop(L, 2);
+    if (is_smc && cpu >= 0) {
+        uint64_t r[4] = {0};
+        s->host->smc_result(s->host->ctx, cpu, r);
+        for (int i = 0; i < 4; i++) {
+            char k[4];
+            snprintf(k, sizeof k, "x%d", i);
+            lua_pushinteger(L, (lua_Integer)r[i]);
+            lua_setfield(L, -2, k);
+        }
+    }
+    lua_call(L, 1, 0); /* errors propagate with the callback's line */
+}
+
+static bool opt_bool(lua_State *L, int idx, const char *ctx, const char *key, bool dflt)
+{
+    if (!get_field(L, idx, key))
+        return dflt;
+    if (lua_type(L, -1) != LUA_TBOOLEAN)
+        scn_error(L, "%s: '%s' must be a boolean, got %s", ctx, key, describe(L, -1));
+    bool v = lua_toboolean(L, -1);
+    lua_pop(L, 1);
+    return v;
+}
+
+static int opt_cpu(lua_State *L, int idx, const char *ctx, int dflt)
+{
+    lua_Integer v;
+    if (opt_integer(L, idx, ctx, "cpu", 0, 7, &v))
+        return (int)v;
+    return dflt;
+}
+
+static void get_run_fn(lua_State *L, int idx, const char *ctx)
+{
+    if (lua_getfield(L, idx, "run") != LUA_TFUNCTION)
+        scn_error(L, "%s: 'run' must be a function, got %s", ctx, describe(L, -1));
+}
+
+static int add_trigger(lua_State *L, struct tz_scenario *s, const char *fn, struct tz_trigger *t)
+{
+    get_run_fn(L, 1, fn);
+    int id = store_trigger_fn(L, s, -1);
+    lua_pop(L, 1);
+    struct tz_error err = {{0}};
+    host_call(L, s, fn, s->host->add_trigger(s->host->ctx, t, id, &err), &err);
+    lua_pushinteger(L, id);
+    return 1;
+}
+
+static const char *const at_keys[] = {"cpu", "insn", "after", "time_ns", "run", NULL};
+
+/* at { cpu = 0, insn = N | after = N | time_ns = N, run = function(ctx) end } */
+static int l_at(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "at");
+    check_keys(L, 1, "at", at_keys, -1);
+    need_machine(L, s, "at");
+    struct tz_trigger t = {.cpu = -1, .fid = -1, .intid = -1, .to_el = -1, .to_ns = -1, .vclass = -1};
+    lua_Integer v;
+    int cpu = opt_cpu(L, 1, "at", -1);
+    int n = 0;
+    if (opt_integer(L, 1, "at", "insn", 0, LUA_MAXINTEGER, &v)) {
+        t.kind = TZ_TRIG_INSN;
+        t.value = (uint64_t)v;
+        n++;
+    }
+    if (opt_integer(L, 1, "at", "after", 0, LUA_MAXINTEGER, &v)) {
+        t.kind = TZ_TRIG_INSN;
+        t.value = host_icount(s, cpu < 0 ? 0 : cpu) + (uint64_t)v;
+        n++;
+    }
+    if (opt_integer(L, 1, "at", "time_ns", 1, LUA_MAXINTEGER, &v)) {
+        t.kind = TZ_TRIG_TIME;
+        t.value = (uint64_t)v;
+        n++;
+    }
+    if (n != 1)
+        return scn_error(L, "at: give exactly one of 'insn', 'after' or 'time_ns'");
+    if (t.kind == TZ_TRIG_INSN && cpu < 0)
+        cpu = 0;
+    t.cpu = cpu;
+    return add_trigger(L, s, "at", &t);
+}
+
+static const char *const on_keys[] = {"event", "smc", "when", "pc", "console", "cpu", "fid",
+                                      "intid", "el", "world", "class", "every", "run", NULL};
+
+static int event_kind_by_name(const char *name)
+{
+    static const struct { const char *alias; int kind; } aliases[] = {
+        {"exception", TZ_EV_EXC_ENTRY}, {"eret", TZ_EV_EXC_RETURN},
+        {"world_switch", TZ_EV_WORLD_SWITCH}, {"smc", TZ_EV_SMC_CALL},
+        {"smc_return", TZ_EV_SMC_RETURN}, {"irq_ack", TZ_EV_GIC_ACK},
+        {"irq_eoi", TZ_EV_GIC_EOI}, {"wfi", TZ_EV_WFI_SLEEP},
+    };
+    for (unsigned i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (!strcmp(aliases[i].alias, name))
+            return aliases[i].kind;
+    for (int k = 1; k < 64; k++) {
+        const char *n = tz_event_kind_name((enum tz_event_kind)k);
+        if (!n)
+            continue;
+        size_t j = 0;
+        for (; n[j] && name[j] && (n[j] | 0x20) == (name[j] | 0x20); j++)
+            ;
+        if (!n[j] && !name[j])
+            return k;
+    }
+    return -1;
+}
+
+/* on { event = "world_switch" | smc = FID [when = "issue"|"return"] |
+ *      pc = ADDR or "symbol" | console = "text", filters..., every, run } */
+static int l_on(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "on");
+    check_keys(L, 1, "on", on_keys, -1);
+    need_machine(L, s, "on");
+    struct tz_trigger t = {.cpu = -1, .fid = -1, .intid = -1, .to_el = -1, .to_ns = -1, .vclass = -1};
+    t.cpu = opt_cpu(L, 1, "on", -1);
+    t.every = opt_bool(L, 1, "on", "every", false);
+    lua_Integer v;
+    uint64_t u;
+    int n = 0;
+    const char *ev = opt_string(L, 1, "on", "event");
+    if (ev) {
+        t.kind = TZ_TRIG_EVENT;
+        t.event_kind = event_kind_by_name(ev);
+        if (t.event_kind < 0)
+            return scn_error(L, "on: unknown event '%s' (see docs/scenario-api.md)", ev);
+        n++;
+    }
+    if (opt_u64(L, 1, "on", "smc", &u)) {
+        t.kind = TZ_TRIG_EVENT;
+        t.fid = (int64_t)(u & 0xffffffffu);
+        const char *when = opt_string(L, 1, "on", "when");
+        if (when && strcmp(when, "issue") && strcmp(when, "return"))
+            return scn_error(L, "on: 'when' must be \"issue\" or \"return\", got '%s'", when);
+        t.event_kind = when && !strcmp(when, "return") ? TZ_EV_SMC_RETURN : TZ_EV_SMC_CALL;
+        n++;
+    }
+    if (get_field(L, 1, "pc")) {
+        t.kind = TZ_TRIG_PC;
+        if (lua_type(L, -1) == LUA_TSTRING) {
+            const char *sym = lua_tostring(L, -1);
+            if (s->host->symbol(s->host->ctx, sym, &t.value) < 0)
+                return scn_error(L, "on: no symbol '%s' in the loaded images", sym);
+        } else if (to_integer(L, -1, &v)) {
+            t.value = (uint64_t)v;
+        } else {
+            return scn_error(L, "on: 'pc' must be an address or a symbol name, got %s",
+                             describe(L, -1));
+        }
+        lua_pop(L, 1);
+        n++;
+    }
+    const char *con = opt_string(L, 1, "on", "console");
+    if (con) {
+        t.kind = TZ_TRIG_CONSOLE;
+        t.text = con;
+        n++;
+    }
+    if (n != 1)
+        return scn_error(L, "on: give exactly one of 'event', 'smc', 'pc' or 'console'");
+    if (opt_u64(L, 1, "on", "fid", &u))
+        t.fid = (int64_t)(u & 0xffffffffu);
+    if (opt_integer(L, 1, "on", "intid", 0, 1023, &v))
+        t.intid = v;
+    if (opt_integer(L, 1, "on", "el", 0, 3, &v))
+        t.to_el = (int)v;
+    const char *world = opt_string(L, 1, "on", "world");
+    if (world) {
+        if (strcmp(world, "secure") && strcmp(world, "normal"))
+            return scn_error(L, "on: 'world' must be \"secure\" or \"normal\", got '%s'", world);
+        t.to_ns = !strcmp(world, "normal");
+    }
+    const char *cls = opt_string(L, 1, "on", "class");
+    if (cls) {
+        static const char *const names[] = {"sync", "irq", "fiq", "serror"};
+        for (int i = 0; i < 4; i++)
+            if (!strcmp(cls, names[i]))
+                t.vclass = i;
+        if (t.vclass < 0)
+            return scn_error(L, "on: 'class' must be sync, irq, fiq or serror, got '%s'", cls);
+    }
+    return add_trigger(L, s, "on", &t);
+}
+
+static int l_cancel(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    lua_Integer id;
+    if (!to_integer(L, 1, &id))
+        return scn_error(L, "cancel: expected a trigger id, got %s", describe(L, 1));
+    need_machine(L, s, "cancel");
+    s->host->cancel_trigger(s->host->ctx, (int)id);
+    return 0;
+}
+
+static const char *const irq_keys[] = {"spi", "ppi", "sgi", "intid", "cpu", "level", "pulse", NULL};
+
+/* irq { spi = N | ppi = N | sgi = N | intid = N, cpu = 0, level = true | pulse = true } */
+static int l_irq(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "irq");
+    check_keys(L, 1, "irq", irq_keys, -1);
+    need_machine(L, s, "irq");
+    lua_Integer v;
+    int intid = -1, n = 0;
+    if (opt_integer(L, 1, "irq", "spi", 0, 987, &v))
+        intid = 32 + (int)v, n++;
+    if (opt_integer(L, 1, "irq", "ppi", 0, 15, &v))
+        intid = 16 + (int)v, n++;
+    if (opt_integer(L, 1, "irq", "sgi", 0, 15, &v))
+        intid = (int)v, n++;
+    if (opt_integer(L, 1, "irq", "intid", 0, 1019, &v))
+        intid = (int)v, n++;
+    if (n != 1)
+        return scn_error(L, "irq: give exactly one of 'spi', 'ppi', 'sgi' or 'intid'");
+    int cpu = opt_cpu(L, 1, "irq", 0);
+    bool pulse = opt_bool(L, 1, "irq", "pulse", false);
+    bool level = opt_bool(L, 1, "irq", "level", true);
+    struct tz_error err = {{0}};
+    if (pulse) {
+        host_call(L, s, "irq", s->host->set_irq(s->host->ctx, cpu, intid, true, &err), &err);
+        host_call(L, s, "irq", s->host->set_irq(s->host->ctx, cpu, intid, false, &err), &err);
+    } else {
+        host_call(L, s, "irq", s->host->set_irq(s->host->ctx, cpu, intid, level, &err), &err);
+    }
+    return 0;
+}
+
+static const char *const smc_keys[] = {"cpu", "fid", "args", "on_return", NULL};
+
+/* smc { cpu = 0, fid = F, args = { x1, ... x7 }, on_return = function(r) end } */
+static int l_smc(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "smc");
+    check_keys(L, 1, "smc", smc_keys, -1);
+    need_machine(L, s, "smc");
+    uint64_t a[8] = {0};
+    if (!opt_u64(L, 1, "smc", "fid", &a[0]))
+        return scn_error(L, "smc: 'fid' is required");
+    if (get_field(L, 1, "args")) {
+        if (lua_type(L, -1) != LUA_TTABLE)
+            return scn_error(L, "smc: 'args' must be a list of up to 7 integers");
+        int len = (int)luaL_len(L, -1);
+        if (len > 7)
+            return scn_error(L, "smc: 'args' has %d values, at most 7 (x1..x7)", len);
+        for (int i = 1; i <= len; i++) {
+            lua_rawgeti(L, -1, i);
+            lua_Integer v;
+            if (!to_integer(L, -1, &v))
+                return scn_error(L, "smc: args[%d] must be an integer, got %s", i, describe(L, -1));
+            a[i] = (uint64_t)v;
+            lua_pop(L, 1);
+        }
+        lua_pop(L, 1);
+    }
+    int cpu = opt_cpu(L, 1, "smc", 0);
+    int done = -1;
+    if (lua_getfield(L, 1, "on_return") == LUA_TFUNCTION) {
+        done = store_trigger_fn(L, s, -1);
+        lua_getfield(L, LUA_REGISTRYINDEX, "tzsim.smc_done");
+        lua_pushboolean(L, 1);
+        lua_rawseti(L, -2, done);
+        lua_pop(L, 1);
+    } else if (!lua_isnil(L, -1)) {
+        return scn_error(L, "smc: 'on_return' must be a function, got %s", describe(L, -1));
+    }
+    lua_pop(L, 1);
+    struct tz_error err = {{0}};
+    host_call(L, s, "smc", s->host->inject_smc(s->host->ctx, cpu, a, done, &err), &err);
+    return 0;
+}
+
+static const char *const mem_keys[] = {"addr", "value", "size", NULL};
+
+static int mem_common(lua_State *L, bool write)
+{
+    struct tz_scenario *s = scn(L);
+    const char *fn = write ? "mem_write" : "mem_read";
+    check_table_arg(L, fn);
+    check_keys(L, 1, fn, mem_keys, -1);
+    need_machine(L, s, fn);
+    uint64_t addr, val = 0;
+    if (!opt_u64(L, 1, fn, "addr", &addr))
+        return scn_error(L, "%s: 'addr' is required", fn);
+    lua_Integer size = 4;
+    opt_integer(L, 1, fn, "size", 1, 8, &size);
+    if (write && !opt_u64(L, 1, fn, "value", &val))
+        return scn_error(L, "%s: 'value' is required", fn);
+    struct tz_error err = {{0}};
+    host_call(L, s, fn, s->host->mem(s->host->ctx, addr, (unsigned)size, write, &val, &err), &err);
+    if (write)
+        return 0;
+    lua_pushinteger(L, (lua_Integer)val);
+    return 1;
+}
+
+static int l_mem_read(lua_State *L) { return mem_common(L, false); }
+static int l_mem_write(lua_State *L) { return mem_common(L, true); }
+
+/* reg(cpu, "x0") -> value; set_reg(cpu, "x0", value) */
+static int reg_common(lua_State *L, bool write)
+{
+    struct tz_scenario *s = scn(L);
+    const char *fn = write ? "set_reg" : "reg";
+    lua_Integer cpu, v = 0;
+    if (!to_integer(L, 1, &cpu) || lua_type(L, 2) != LUA_TSTRING)
+        return scn_error(L, "%s: expected (cpu, \"name\"%s)", fn, write ? ", value" : "");
+    if (write && !to_integer(L, 3, &v))
+        return scn_error(L, "set_reg: the value must be an integer, got %s", describe(L, 3));
+    need_machine(L, s, fn);
+    struct tz_reg_access r = {(int)cpu, lua_tostring(L, 2)};
+    uint64_t val = (uint64_t)v;
+    struct tz_error err = {{0}};
+    host_call(L, s, fn, s->host->reg(s->host->ctx, &r, write, &val, &err), &err);
+    if (write)
+        return 0;
+    lua_pushinteger(L, (lua_Integer)val);
+    return 1;
+}
+
+static int l_reg(lua_State *L) { return reg_common(L, false); }
+static int l_set_reg(lua_State *L) { return reg_common(L, true); }
+
+static int l_mark(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return scn_error(L, "mark: expected a name, got %s", describe(L, 1));
+    need_machine(L, s, "mark");
+    s->host->mark(s->host->ctx, lua_tostring(L, 1));
+    return 0;
+}
+
+static int l_stop(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    need_machine(L, s, "stop");
+    s->host->stop(s->host->ctx);
+    return 0;
+}
+
+static int l_symbol(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return scn_error(L, "symbol: expected a name, got %s", describe(L, 1));
+    need_machine(L, s, "symbol");
+    uint64_t a;
+    if (s->host->symbol(s->host->ctx, lua_tostring(L, 1), &a) < 0)
+        return scn_error(L, "symbol: no symbol '%s' in the loaded images", lua_tostring(L, 1));
+    lua_pushinteger(L, (lua_Integer)a);
+    return 1;
+}
+
+static void check_failed_msg(struct tz_scenario *s, int line, int cpu, const char *what)
+{
+    char msg[TZ_ERROR_MAX];
+    uint64_t ic = s->machine_created ? host_icount(s, cpu) : 0;
+    snprintf(msg, sizeof msg, "%s:%d: %s (%s%d icount %llu)", s->path, line, what,
+             cpu < 0 ? "all cpus" : "cpu", cpu < 0 ? 0 : cpu, (unsigned long long)ic);
+    s->checks_failed++;
+    if (s->host->check_failed)
+        s->host->check_failed(s->host->ctx, msg);
+}
+
+static const char *const expect_keys[] = {"console", "sql", "reg", "mem", "cpu", "size",
+                                          "equals", "at_least", "at_most", "message", NULL};
+
+/* expect { console = "text" | sql = "select ..." | reg = "x0", cpu = 0 |
+ *          mem = ADDR, size = 4,  equals = V | at_least = V | at_most = V } */
+static int l_expect(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "expect");
+    check_keys(L, 1, "expect", expect_keys, -1);
+    need_machine(L, s, "expect");
+    int line = script_line(L);
+    const char *label = opt_string(L, 1, "expect", "message");
+    const char *con = opt_string(L, 1, "expect", "console");
+    if (con) {
+        lua_pushboolean(L, check_console(s, line, con));
+        return 1;
+    }
+    int64_t got = 0;
+    bool null = false;
+    char what[600];
+    int cpu = opt_cpu(L, 1, "expect", 0);
+    struct tz_error err = {{0}};
+    const char *sql = opt_string(L, 1, "expect", "sql");
+    const char *regname = opt_string(L, 1, "expect", "reg");
+    uint64_t addr;
+    bool has_mem = opt_u64(L, 1, "expect", "mem", &addr);
+    if ((sql != NULL) + (regname != NULL) + has_mem != 1)
+        return scn_error(L, "expect: give exactly one of 'console', 'sql', 'reg' or 'mem'");
+    if (sql) {
+        host_call(L, s, "expect", s->host->query(s->host->ctx, sql, &got, &null, &err), &err);
+        snprintf(what, sizeof what, "sql \"%s\"", sql);
+        cpu = -1;
+    } else if (regname) {
+        struct tz_reg_access r = {cpu, regname};
+        uint64_t v;
+        host_call(L, s, "expect", s->host->reg(s->host->ctx, &r, false, &v, &err), &err);
+        got = (int64_t)v;
+        snprintf(what, sizeof what, "cpu%d %s", cpu, regname);
+    } else {
+        lua_Integer size = 4;
+        opt_integer(L, 1, "expect", "size", 1, 8, &size);
+        uint64_t v;
+        host_call(L, s, "expect", s->host->mem(s->host->ctx, addr, (unsigned)size, false, &v, &err),
+                  &err);
+        got = (int64_t)v;
+        snprintf(what, sizeof what, "mem[0x%llx]", (unsigned long long)addr);
+        cpu = -1;
+    }
+    uint64_t want;
+    bool ok = true;
+    char cond[128] = "";
+    if (opt_u64(L, 1, "expect", "equals", &want)) {
+        ok = !null && (uint64_t)got == want;
+        snprintf(cond, sizeof cond, "expected %lld", (long long)want);
+    } else if (opt_u64(L, 1, "expect", "at_least", &want)) {
+        ok = !null && got >= (int64_t)want;
+        snprintf(cond, sizeof cond, "expected at least %lld", (long long)want);
+    } else if (opt_u64(L, 1, "expect", "at_most", &want)) {
+        ok = !null && got <= (int64_t)want;
+        snprintf(cond, sizeof cond, "expected at most %lld", (long long)want);
+    } else {
+        return scn_error(L, "expect: give 'equals', 'at_least' or 'at_most'");
+    }
+    if (!ok) {
+        char full[1024];
+        if (null)
+            snprintf(full, sizeof full, "expect: %s%s%s is NULL, %s", label ? label : "",
+                     label ? ": " : "", what, cond);
+        else
+            snprintf(full, sizeof full, "expect: %s%s%s = %lld (0x%llx), %s", label ? label : "",
+                     label ? ": " : "", what, (long long)got, (unsigned long long)got, cond);
+        check_failed_msg(s, line, cpu, full);
+    }
+    lua_pushboolean(L, ok);
+    return 1;
+}
+
+/* A deterministic generator seeded from the scenario's seed and the sweep
+ * index (splitmix64). random() -> [0,1); random(n) -> 1..n; random(a, b). */
+static uint64_t next_random(struct tz_scenario *s)
+{
+    if (!s->rng_seeded) {
+        s->rng = s->cfg.seed ^ (0x9e3779b97f4a7c15ull * (uint64_t)(s->sweep_index + 1));
+        s->rng_seeded = true;
+    }
+    uint64_t z = (s->rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static int l_random(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    uint64_t r = next_random(s);
+    int n = lua_gettop(L);
+    if (n == 0) {
+        lua_pushnumber(L, (lua_Number)(r >> 11) * (1.0 / 9007199254740992.0));
+        return 1;
+    }
+    lua_Integer lo = 1, hi;
+    if (!to_integer(L, n == 1 ? 1 : 2, &hi) || (n == 2 && !to_integer(L, 1, &lo)) || hi < lo)
+        return scn_error(L, "random: expected random(), random(n) or random(lo, hi) with lo <= hi");
+    uint64_t span = (uint64_t)(hi - lo) + 1;
+    lua_pushinteger(L, lo + (lua_Integer)(span ? r % span : r));
+    return 1;
+}
+
+/* sweep { name = { v1, v2, ... } | { from = a, to = b, step = s }, ... }:
+ * the scenario runs once per combination (docs/scenario-api.md, "Sweeps");
+ * returns this run's values. Keys vary in sorted order, the last fastest. */
+static int l_sweep(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "sweep");
+    if (s->sweep_declared)
+        return scn_error(L, "sweep: called twice (declare every swept value in one sweep{})");
+    /* Collect and sort the keys. */
+    const char *keys[16];
+    int nk = 0;
+    lua_pushnil(L);
+    while (lua_next(L, 1)) {
+        lua_pop(L, 1);
+        if (lua_type(L, -1) != LUA_TSTRING)
+            return scn_error(L, "sweep: keys must be names");
+        if (nk == 16)
+            return scn_error(L, "sweep: at most 16 swept names");
+        keys[nk++] = lua_tostring(L, -1);
+    }
+    for (int i = 1; i < nk; i++)
+        for (int j = i; j > 0 && strcmp(keys[j - 1], keys[j]) > 0; j--) {
+            const char *t = keys[j];
+            keys[j] = keys[j - 1];
+            keys[j - 1] = t;
+        }
+    if (nk == 0)
+        return scn_error(L, "sweep: nothing to sweep");
+    /* Each key's values as a Lua list at stack slots 2..nk+1. */
+    lua_Integer counts[16];
+    long long total = 1;
+    for (int i = 0; i < nk; i++) {
+        lua_getfield(L, 1, keys[i]);
+        if (lua_type(L, -1) != LUA_TTABLE)
+            return scn_error(L, "sweep: '%s' must be a list or {from=, to=, step=}", keys[i]);
+        lua_Integer from, to, step = 1;
+        if (opt_integer(L, -1, "sweep", "from", LUA_MININTEGER, LUA_MAXINTEGER, &from)) {
+            if (!opt_integer(L, -1, "sweep", "to", LUA_MININTEGER, LUA_MAXINTEGER, &to))
+                return scn_error(L, "sweep: '%s' has 'from' but no 'to'", keys[i]);
+            opt_integer(L, -1, "sweep", "step", 1, LUA_MAXINTEGER, &step);
+            if (to < from)
+                return scn_error(L, "sweep: '%s': 'to' is below 'from'", keys[i]);
+            lua_pop(L, 1);
+            lua_newtable(L);
+            lua_Integer k = 1;
+            for (lua_Integer v = from; v <= to && k <= 100000; v += step, k++) {
+                lua_pushinteger(L, v);
+                lua_rawseti(L, -2, k);
+                if (v > LUA_MAXINTEGER - step)
+                    break;
+            }
+        }
+        counts[i] = luaL_len(L, -1);
+        if (counts[i] < 1)
+            return scn_error(L, "sweep: '%s' has no values", keys[i]);
+        total *= counts[i];
+        if (total > 100000)
+            return scn_error(L, "sweep: more than 100000 combinations");
+    }
+    s->sweep_declared = true;
+    s->sweep_total = (int)total;
+    if (s->sweep_index >= total)
+        return scn_error(L, "sweep: combination %d of %lld does not exist", s->sweep_index, total);
+    /* Decode the mixed-radix index: the last key varies fastest. */
+    lua_createtable(L, 0, nk);
+    int result = lua_gettop(L);
+    long long idx = s->sweep_index;
+    lua_Integer pick[16];
+    for (int i = nk - 1; i >= 0; i--) {
+        pick[i] = idx % counts[i] + 1;
+        idx /= counts[i];
+    }
+    size_t off = 0;
+    for (int i = 0; i < nk; i++) {
+        lua_rawgeti(L, 2 + i, pick[i]);
+        const char *txt = luaL_tolstring(L, -1, NULL);
+        off += (size_t)snprintf(s->sweep_params + off, off < sizeof s->sweep_params
+                                ? sizeof s->sweep_params - off : 0, "%s%s=%s",
+                                i ? " " : "", keys[i], txt);
+        if (off >= sizeof s->sweep_params)
+            off = sizeof s->sweep_params - 1;
+        lua_pop(L, 1);
+        lua_setfield(L, result, keys[i]);
+    }
+    return 1;
+}
+
+int tz_scenario_sweep_total(const struct tz_scenario *s)
+{
+    return s->sweep_declared ? s->sweep_total : 1;
+}
+
+const char *tz_scenario_sweep_params(const struct tz_scenario *s)
+{
+    return s->sweep_params;
+}
+
+/* The global functions of the language (docs/scenario-api.md). */
 static const luaL_Reg scenario_api[] = {
     {"machine", l_machine},
     {"run_until", l_run_until},
     {"expect_console", l_expect_console},
+    {"at", l_at},
+    {"on", l_on},
+    {"cancel", l_cancel},
+    {"irq", l_irq},
+    {"smc", l_smc},
+    {"mem_read", l_mem_read},
+    {"mem_write", l_mem_write},
+    {"reg", l_reg},
+    {"set_reg", l_set_reg},
+    {"mark", l_mark},
+    {"stop", l_stop},
+    {"symbol", l_symbol},
+    {"expect", l_expect},
+    {"random", l_random},
+    {"sweep", l_sweep},
     {NULL, NULL},
 };
 
@@ -975,6 +1685,7 @@ int tz_scenario_load(const char *path, const struct tz_scenario_env *env,
     s->platform_dir = xstrdup(env ? env->platform_dir : NULL);
     s->dtb_override = xstrdup(env ? env->dtb_override : NULL);
     s->max_insns_override = env ? env->max_insns_override : 0;
+    s->sweep_index = env ? env->sweep_index : 0;
     if (!s->path || (slash && !s->dir) || (env && env->fw_dir && !s->fw_dir) ||
         (env && env->platform_dir && !s->platform_dir) ||
         (env && env->dtb_override && !s->dtb_override) || tz_scenario_config_defaults(&s->cfg) < 0)
@@ -1032,6 +1743,10 @@ int tz_scenario_load(const char *path, const struct tz_scenario_env *env,
     /* Stack: chunkname, the script's main function. */
     lua_remove(L, -2);
     lua_setfield(L, LUA_REGISTRYINDEX, "tzsim.main");
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, TRIGGERS_KEY);
+    lua_newtable(L);
+    lua_setfield(L, LUA_REGISTRYINDEX, "tzsim.smc_done");
     lua_settop(L, 0);
     *out = s;
     return 0;

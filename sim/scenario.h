@@ -62,9 +62,42 @@ struct tz_run_until {
 };
 
 struct tz_run_result {
-    int stop_reason;          /* enum tz_stop_reason */
+    int stop_reason;          /* enum tz_stop_reason; TZ_STOP_TRIGGER: see fired */
     uint64_t icount;          /* total retired instructions */
     uint64_t vtime_ns;
+    /* Triggers that fired (in firing order) when stop_reason is TZ_STOP_TRIGGER. */
+    int fired[16];
+    int fired_cpu[16];
+    int nfired;
+};
+
+/* Injection triggers (docs/scenario-api.md, "Triggers"). */
+enum tz_trigger_kind {
+    TZ_TRIG_INSN = 0,     /* cpu's icount reaches value */
+    TZ_TRIG_TIME = 1,     /* virtual time reaches value ns */
+    TZ_TRIG_EVENT = 2,    /* a trace event of event_kind matching the filters */
+    TZ_TRIG_PC = 3,       /* cpu (or any) is about to execute the instruction at value */
+    TZ_TRIG_CONSOLE = 4,  /* a console line contains text */
+};
+
+struct tz_trigger {
+    enum tz_trigger_kind kind;
+    int cpu;              /* -1: any CPU */
+    uint64_t value;
+    int event_kind;       /* TZ_TRIG_EVENT: enum tz_event_kind */
+    int64_t fid;          /* SMC function id (low 32 bits), -1 any */
+    int64_t intid;        /* interrupt id, -1 any */
+    int to_el;            /* -1 any */
+    int to_ns;            /* -1 any */
+    int vclass;           /* EXC_ENTRY: enum tz_exc_class, -1 any */
+    const char *text;     /* TZ_TRIG_CONSOLE */
+    bool every;           /* stays armed after firing (default: fires once) */
+};
+
+/* Values read from the machine for checks and actions. */
+struct tz_reg_access {
+    int cpu;
+    const char *name;     /* "x0".."x30", "sp", "pc", "pstate", "elr_el3", ... */
 };
 
 /* Implemented by the host (the CLI / tests). Each returns 0, or -1 with err
@@ -79,6 +112,34 @@ struct tz_scenario_host {
     const char *(*console)(void *ctx);
     /* Records a failed check (the run's status becomes "failed"). */
     void (*check_failed)(void *ctx, const char *msg);
+
+    /* Injection (docs/scenario-api.md). Each returns 0 or -1 with err set;
+     * all are called only after the machine exists, between runs. */
+    int (*add_trigger)(void *ctx, const struct tz_trigger *t, int id, struct tz_error *err);
+    void (*cancel_trigger)(void *ctx, int id);
+    /* Drives a scenario-owned line into the interrupt controller:
+     * TZ_INTC_IN(cpu, intid) (cpu matters for SGIs/PPIs). */
+    int (*set_irq)(void *ctx, int cpu, int intid, bool level, struct tz_error *err);
+    /* Guest physical memory (RAM only). */
+    int (*mem)(void *ctx, uint64_t addr, unsigned size, bool write, uint64_t *value,
+               struct tz_error *err);
+    int (*reg)(void *ctx, const struct tz_reg_access *r, bool write, uint64_t *value,
+               struct tz_error *err);
+    /* An SMC issued into cpu's normal world as if its payload executed it;
+     * the payload's registers are restored afterwards. done_id (>= 0): the
+     * trigger id to fire when the SMC returns, with the results readable as
+     * x0..x3 through `smc_result`. */
+    int (*inject_smc)(void *ctx, int cpu, const uint64_t args[8], int done_id,
+                      struct tz_error *err);
+    int (*smc_result)(void *ctx, int cpu, uint64_t out[4]);
+    void (*mark)(void *ctx, const char *name);
+    void (*stop)(void *ctx);
+    /* First column of the first row of a query on the run's trace. */
+    int (*query)(void *ctx, const char *sql, int64_t *out, bool *null, struct tz_error *err);
+    /* The current instruction count of a CPU (for messages). */
+    uint64_t (*icount)(void *ctx, int cpu);
+    /* Symbol address from the loaded images, or -1. */
+    int (*symbol)(void *ctx, const char *name, uint64_t *addr);
 };
 
 /* Where names resolve (docs/scenario-api.md): "fw:NAME" -> fw_dir/NAME,
@@ -89,6 +150,7 @@ struct tz_scenario_env {
     const char *platform_dir;
     const char *dtb_override;  /* --dtb: replaces the scenario's platform */
     uint64_t max_insns_override; /* --max-insns, 0 = none */
+    int sweep_index;           /* which combination sweep{} returns (0 = the first) */
 };
 
 struct tz_scenario;
@@ -111,5 +173,10 @@ const struct tz_scenario_config *tz_scenario_config(const struct tz_scenario *s)
 const char *tz_scenario_sha256(const struct tz_scenario *s);
 
 void tz_scenario_free(struct tz_scenario *s);
+
+/* After tz_scenario_exec: how many combinations sweep{} declared (1 when the
+ * script has no sweep), and "name=value ..." for this run's combination. */
+int tz_scenario_sweep_total(const struct tz_scenario *s);
+const char *tz_scenario_sweep_params(const struct tz_scenario *s);
 
 #endif

@@ -89,6 +89,8 @@ const char *tz_stop_reason_name(enum tz_stop_reason r)
     case TZ_STOP_SCENARIO: return "scenario";
     case TZ_STOP_ALL_OFF: return "all_off";
     case TZ_STOP_HOST_ERROR: return "host_error";
+    case TZ_STOP_TRIGGER: return "trigger";
+    case TZ_STOP_SCENARIO_STOP: return "scenario_stop";
     }
     return NULL;
 }
@@ -688,6 +690,38 @@ int tz_trace_run_end(struct tz_trace *t, const char *status, enum tz_stop_reason
     }
     txn_commit(t);
     return report_failure(t, err);
+}
+
+int tz_trace_query(struct tz_trace *t, const char *sql, int64_t *out, bool *null,
+                   struct tz_error *err)
+{
+    *out = 0;
+    *null = true;
+    if (!t || !t->db)
+        return tz_error_set(err, NULL, "query: this run has no trace database (use --db FILE)");
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    if (sqlite3_prepare_v2(t->db, sql, -1, &st, &tail) != SQLITE_OK)
+        return tz_error_set(err, NULL, "query: %s", sqlite3_errmsg(t->db));
+    if (!st)
+        return tz_error_set(err, NULL, "query: empty statement");
+    if (!sqlite3_stmt_readonly(st)) {
+        sqlite3_finalize(st);
+        return tz_error_set(err, NULL, "query: only read-only statements are allowed");
+    }
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) != SQLITE_NULL) {
+            *out = sqlite3_column_int64(st, 0);
+            *null = false;
+        }
+    } else if (rc != SQLITE_DONE) {
+        int r = tz_error_set(err, NULL, "query: %s", sqlite3_errmsg(t->db));
+        sqlite3_finalize(st);
+        return r;
+    }
+    sqlite3_finalize(st);
+    return 0;
 }
 
 uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind)

@@ -33,6 +33,8 @@ enum tz_stop_reason {
     TZ_STOP_SCENARIO = 5,     /* the scenario's run_until condition was met */
     TZ_STOP_ALL_OFF = 6,      /* every CPU is off or idle with nothing to wake it */
     TZ_STOP_HOST_ERROR = 7,   /* tzsim could not go on (Unicorn error) */
+    TZ_STOP_TRIGGER = 8,      /* a scenario trigger fired (internal; the run goes on) */
+    TZ_STOP_SCENARIO_STOP = 9,/* the scenario called stop() */
 };
 
 /* Persisted exception classes for EXC_ENTRY.a0 (the vector slot). */
@@ -106,6 +108,13 @@ void tz_trace_digest(const struct tz_trace *t, char out[65]);
 
 /* Counts of events of one kind in the current run (for summaries/tests). */
 uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind);
+
+/* Runs sql on the trace's own connection (it sees this run's uncommitted
+ * rows) and returns the first column of the first row; *null when there is no
+ * row or the value is NULL. Error: "query: <sqlite message>", or "query:
+ * this run has no trace database (use --db)". */
+int tz_trace_query(struct tz_trace *t, const char *sql, int64_t *out, bool *null,
+                   struct tz_error *err);
 
 /* Commits and closes. Safe on NULL. */
 int tz_trace_close(struct tz_trace *t, struct tz_error *err);
