@@ -667,8 +667,10 @@ __attribute__((noinline)) static void hook_block_slow(uc_engine *uc, uint64_t ad
     }
     if (c->skip_valid && addr != c->skip_pc) {
         /* Left the instruction of a PC trigger that fired: stop so that the
-         * next run watches it again. */
+         * next run watches it again (its block is retranslated to stop). */
         c->skip_valid = false;
+        c->rearm_pc = c->skip_pc;
+        c->rearm = true;
         c->stopped_by_us = true;
         uc_emu_stop(uc);
         return;
@@ -933,6 +935,10 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
         c->stopped_by_us = false;
         c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
         uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
+        if (c->rearm) {
+            c->rearm = false;
+            uc_ctl_remove_cache(c->uc, c->rearm_pc, c->rearm_pc + 4);
+        }
         uint64_t exits[TZ_MAX_TRIGGERS + 1];
         int nexits = tz_machine_pc_exits(c->m, c, exits, TZ_MAX_TRIGGERS);
         bool precise = false;

@@ -115,6 +115,8 @@ struct tz_cpu {
      * not fire it again when execution resumes there. */
     uint64_t skip_pc;
     bool skip_valid;
+    uint64_t rearm_pc;    /* a fired PC trigger to watch again */
+    bool rearm;
 };
 
 /* What tz_machine_run stops at (besides halt and the machine's limit). */

@@ -10,6 +10,7 @@
 static void usage(FILE *f)
 {
     fputs("usage: tzsim run SCENARIO [options]\n"
+          "       tzsim replay TRACE.db --run N [options]\n"
           "       tzsim --help | --version\n"
           "\n"
           "Runs a scenario script (Lua) on a simulated TrustZone machine and records a\n"
@@ -24,6 +25,11 @@ static void usage(FILE *f)
           "  --platform-dir DIR where platform names are found (default: the build's platforms/)\n"
           "  --strict           treat every guest misbehaviour as fatal\n"
           "  --quiet            do not print console (UART) lines\n"
+          "  -j N               run a sweep's combinations in N worker processes\n"
+          "\n"
+          "replay re-runs run N of a trace (its scenario and sweep combination) and\n"
+          "checks that the digest is the same; --db names the replay's own trace\n"
+          "(default: none).\n"
           "\n"
           "exit status: 0 ok, 1 a check failed / guest error / instruction limit,\n"
           "             2 bad input (usage, scenario, platform, image or database)\n",
@@ -57,17 +63,19 @@ int main(int argc, char **argv)
         printf("tzsim %s\n", TZSIM_VERSION);
         return 0;
     }
-    if (strcmp(argv[1], "run") != 0) {
+    bool replay = !strcmp(argv[1], "replay");
+    if (strcmp(argv[1], "run") != 0 && !replay) {
         fprintf(stderr, "tzsim: unknown command '%s' (try tzsim --help)\n", argv[1]);
         return TZ_EXIT_BAD_INPUT;
     }
-    struct tz_run_options o = {.db = "tzsim.db"};
+    struct tz_run_options o = {.db = replay ? NULL : "tzsim.db"};
+    uint64_t run_no = 0, jobs = 1;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--db") || !strcmp(a, "--max-insns") || !strcmp(a, "--dtb") ||
                      !strcmp(a, "--fw-dir") || !strcmp(a, "--platform-dir") ||
-                     !strcmp(a, "--quantum");
+                     !strcmp(a, "--quantum") || !strcmp(a, "-j") || !strcmp(a, "--run");
         if (takes && !v) {
             fprintf(stderr, "tzsim: %s needs a value\n", a);
             return TZ_EXIT_BAD_INPUT;
@@ -79,6 +87,15 @@ int main(int argc, char **argv)
                 return TZ_EXIT_BAD_INPUT;
         } else if (!strcmp(a, "--quantum")) {
             if (parse_u64(a, v, &o.quantum))
+                return TZ_EXIT_BAD_INPUT;
+        } else if (!strcmp(a, "-j")) {
+            if (parse_u64(a, v, &jobs) || jobs > 64) {
+                if (jobs > 64)
+                    fprintf(stderr, "tzsim: -j: at most 64 workers\n");
+                return TZ_EXIT_BAD_INPUT;
+            }
+        } else if (!strcmp(a, "--run")) {
+            if (parse_u64(a, v, &run_no))
                 return TZ_EXIT_BAD_INPUT;
         } else if (!strcmp(a, "--dtb"))
             o.dtb = v;
@@ -103,9 +120,18 @@ int main(int argc, char **argv)
             i++;
     }
     if (!o.scenario) {
-        fprintf(stderr, "tzsim: run: no scenario given\n");
+        fprintf(stderr, replay ? "tzsim: replay: no trace given\n" : "tzsim: run: no scenario given\n");
         return TZ_EXIT_BAD_INPUT;
     }
+    o.jobs = (int)jobs;
     struct tz_run_report r;
+    if (replay) {
+        if (!run_no) {
+            fprintf(stderr, "tzsim: replay: --run N is required\n");
+            return TZ_EXIT_BAD_INPUT;
+        }
+        const char *db = o.scenario;
+        return tz_replay(&o, db, (int64_t)run_no, &r);
+    }
     return tz_run_scenario(&o, &r);
 }

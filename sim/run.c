@@ -1,8 +1,11 @@
 #include "run.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "machine_internal.h"
 #include "scenario.h"
@@ -23,6 +26,7 @@ struct run_ctx {
     struct tz_machine *m;
     int64_t run_id;
     FILE *out;
+    int sweep_index;
 };
 
 static int host_create(void *opaque, const struct tz_scenario_config *cfg, struct tz_error *err)
@@ -122,6 +126,10 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
             return -1;
         }
     }
+    /* The sweep combination, first as "index=K" so a replay can find it. */
+    char params[600];
+    const char *sp = tz_scenario_sweep_params(x->scn);
+    snprintf(params, sizeof params, "index=%d%s%s", x->sweep_index, sp[0] ? " " : "", sp);
     struct tz_run_info info = {
         .scenario = x->o->scenario,
         .scenario_sha256 = tz_scenario_sha256(x->scn),
@@ -129,6 +137,7 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         .ncpus = cfg->ncpus,
         .quantum = mc.quantum,
         .seed = cfg->seed,
+        .params = params,
     };
     if (tz_trace_run_begin(x->trace, &info, &x->run_id))
         return tz_error_set(err, x->o->db, "cannot start a run in the trace");
@@ -284,10 +293,35 @@ static void summary(struct run_ctx *x, const char *status)
     fprintf(f, "  digest:          %s\n", r->digest);
 }
 
-int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
+static const struct tz_scenario_host host_template = {
+    .create_machine = host_create,
+    .run_until = host_run_until,
+    .console = host_console,
+    .check_failed = host_check_failed,
+    .add_trigger = host_add_trigger,
+    .cancel_trigger = host_cancel_trigger,
+    .set_irq = host_set_irq,
+    .mem = host_mem,
+    .reg = host_reg,
+    .inject_smc = host_inject_smc,
+    .smc_result = host_smc_result,
+    .mark = host_mark,
+    .stop = host_stop,
+    .query = host_query,
+    .icount = host_icount,
+    .symbol = host_symbol,
+};
+
+/* One run of a scenario (one sweep combination) into an open trace. With
+ * `summary` the run's summary is printed, else nothing is printed but
+ * errors. Returns the exit code; *total receives the sweep size. */
+static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int index,
+                   bool print_summary, struct tz_run_report *r, int *total, char *params,
+                   size_t nparams)
 {
     memset(r, 0, sizeof *r);
-    struct run_ctx x = {.o = o, .r = r, .out = o->out ? o->out : stdout};
+    struct run_ctx x = {.o = o, .r = r, .out = o->out ? o->out : stdout, .trace = trace,
+                        .sweep_index = index};
     FILE *ferr = o->err ? o->err : stderr;
     struct tz_error err = {{0}};
     struct tz_scenario_env env = {
@@ -295,34 +329,19 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
         .platform_dir = o->platform_dir ? o->platform_dir : TZSIM_DEFAULT_PLATFORM_DIR,
         .dtb_override = o->dtb,
         .max_insns_override = o->max_insns,
+        .sweep_index = index,
     };
+    *total = 1;
+    params[0] = 0;
     if (tz_scenario_load(o->scenario, &env, &x.scn, &err))
         goto bad_input;
-    if (tz_trace_open(&x.trace, o->db, &err))
-        goto bad_input;
-
-    struct tz_scenario_host host = {
-        .ctx = &x,
-        .create_machine = host_create,
-        .run_until = host_run_until,
-        .console = host_console,
-        .check_failed = host_check_failed,
-        .add_trigger = host_add_trigger,
-        .cancel_trigger = host_cancel_trigger,
-        .set_irq = host_set_irq,
-        .mem = host_mem,
-        .reg = host_reg,
-        .inject_smc = host_inject_smc,
-        .smc_result = host_smc_result,
-        .mark = host_mark,
-        .stop = host_stop,
-        .query = host_query,
-        .icount = host_icount,
-        .symbol = host_symbol,
-    };
+    struct tz_scenario_host host = host_template;
+    host.ctx = &x;
     int checks_failed = 0;
     int rc = tz_scenario_exec(x.scn, &host, &checks_failed, &err);
     r->checks_failed = checks_failed;
+    *total = tz_scenario_sweep_total(x.scn);
+    snprintf(params, nparams, "%s", tz_scenario_sweep_params(x.scn));
     if (rc && !x.m)
         goto bad_input; /* nothing ran: a scenario, platform or image error */
 
@@ -340,35 +359,268 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
         ev.a[0] = (uint64_t)stop;
         ev.na = 1;
         ev.text = r->stats.stop_text[0] ? r->stats.stop_text : tz_stop_reason_name(stop);
-        tz_trace_event(x.trace, &ev);
+        tz_trace_event(trace, &ev);
     }
     struct tz_error terr = {{0}};
-    tz_trace_digest(x.trace, r->digest);
+    tz_trace_digest(trace, r->digest);
     r->trace_events = 0;
     for (int k = 1; k <= 64; k++)
         if (tz_event_kind_name((enum tz_event_kind)k))
-            r->trace_events += tz_trace_count(x.trace, (enum tz_event_kind)k);
-    int trc = tz_trace_run_end(x.trace, status, stop, r->stats.icount, r->stats.vtime_ns, &terr);
-    summary(&x, status);
+            r->trace_events += tz_trace_count(trace, (enum tz_event_kind)k);
+    int trc = tz_trace_run_end(trace, status, stop, r->stats.icount, r->stats.vtime_ns, &terr);
+    if (print_summary)
+        summary(&x, status);
     tz_machine_destroy(x.m);
     tz_platform_free(x.plat);
-    if (tz_trace_close(x.trace, trc ? NULL : &terr) || trc) {
+    tz_scenario_free(x.scn);
+    if (trc) {
         fprintf(ferr, "tzsim: %s\n", terr.msg);
-        tz_scenario_free(x.scn);
         snprintf(r->error, sizeof r->error, "%s", terr.msg);
         return r->exit_code = TZ_EXIT_BAD_INPUT;
     }
-    tz_scenario_free(x.scn);
     if (rc)
         snprintf(r->error, sizeof r->error, "%s", err.msg);
-    return r->exit_code = failed ? TZ_EXIT_FAILED : TZ_EXIT_OK;
+    /* A script error after the machine ran is still bad input (exit 2); the
+     * run is kept in the trace with status "error". */
+    return r->exit_code = rc ? TZ_EXIT_BAD_INPUT : failed ? TZ_EXIT_FAILED : TZ_EXIT_OK;
 
 bad_input:
     fprintf(ferr, "tzsim: %s\n", err.msg);
     snprintf(r->error, sizeof r->error, "%s", err.msg);
     tz_machine_destroy(x.m);
     tz_platform_free(x.plat);
-    tz_trace_close(x.trace, NULL);
     tz_scenario_free(x.scn);
     return r->exit_code = TZ_EXIT_BAD_INPUT;
+}
+
+/* ---- sweeps ------------------------------------------------------------------ */
+
+struct sweep_acc {
+    int total, failed, bad;
+    struct tz_sha256 h;      /* over the runs' digests, in order */
+    FILE *out;
+};
+
+static void sweep_line(struct sweep_acc *a, int index, const char *params, int code,
+                       const char *status, const char *stop, const char *digest)
+{
+    if (code != TZ_EXIT_OK) {
+        a->failed += code == TZ_EXIT_FAILED;
+        a->bad += code == TZ_EXIT_BAD_INPUT;
+        fprintf(a->out, "  FAILED run %d [%s]: %s (%s) digest %s\n", index + 1, params, status,
+                stop, digest);
+    }
+    tz_sha256_update(&a->h, digest, strlen(digest));
+}
+
+/* Runs combinations 1..total-1 in worker processes, at most `jobs` at once,
+ * each into a trace file of its own; the parent then appends them to the main
+ * trace in order, so the result is the same as a serial sweep. */
+static int sweep_parallel(const struct tz_run_options *o, struct tz_trace *trace, int total,
+                          struct sweep_acc *acc, struct tz_error *err)
+{
+    char dir[] = "/tmp/tzsim-sweep-XXXXXX";
+    if (!mkdtemp(dir))
+        return tz_error_set(err, NULL, "cannot create a temporary folder for the sweep: %s",
+                            strerror(errno));
+    int next = 1, running = 0;
+    while (next < total || running) {
+        while (running < o->jobs && next < total) {
+            fflush(NULL);
+            pid_t pid = fork();
+            if (pid < 0)
+                return tz_error_set(err, NULL, "fork: %s", strerror(errno));
+            if (pid == 0) {
+                char path[600], logp[600];
+                snprintf(path, sizeof path, "%s/run-%06d.db", dir, next);
+                snprintf(logp, sizeof logp, "%s/run-%06d.log", dir, next);
+                FILE *log = fopen(logp, "w");
+                struct tz_run_options co = *o;
+                co.quiet = true;
+                co.out = log;
+                co.err = log;
+                struct tz_trace *pt = NULL;
+                struct tz_error e2;
+                if (tz_trace_open(&pt, path, &e2))
+                    _exit(TZ_EXIT_BAD_INPUT);
+                struct tz_run_report rr;
+                int tot;
+                char params[512];
+                int code = run_one(&co, pt, next, false, &rr, &tot, params, sizeof params);
+                tz_trace_close(pt, NULL);
+                if (log)
+                    fclose(log);
+                _exit(code);
+            }
+            running++;
+            next++;
+        }
+        int st;
+        if (waitpid(-1, &st, 0) > 0)
+            running--;
+    }
+    for (int k = 1; k < total; k++) {
+        char path[600], logp[600];
+        snprintf(path, sizeof path, "%s/run-%06d.db", dir, k);
+        snprintf(logp, sizeof logp, "%s/run-%06d.log", dir, k);
+        char *log = NULL;
+        FILE *lf = fopen(logp, "r");
+        if (lf) {
+            size_t cap = 0;
+            ssize_t n = getdelim(&log, &cap, 0, lf);
+            fclose(lf);
+            if (n > 0)
+                fputs(log, o->err ? o->err : stderr);
+            free(log);
+        }
+        struct tz_run_row row;
+        if (tz_trace_read_run(path, 1, &row, err) == 0) {
+            int code = !strcmp(row.status, "ok") ? TZ_EXIT_OK
+                       : !strcmp(row.status, "failed") ? TZ_EXIT_FAILED : TZ_EXIT_BAD_INPUT;
+            sweep_line(acc, k, row.params, code, row.status, row.stop, row.digest);
+            if (tz_trace_import(trace, path, err))
+                return -1;
+        } else {
+            sweep_line(acc, k, "?", TZ_EXIT_BAD_INPUT, "error", "none", "-");
+        }
+        unlink(path);
+        unlink(logp);
+    }
+    rmdir(dir);
+    return 0;
+}
+
+int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
+{
+    memset(r, 0, sizeof *r);
+    FILE *ferr = o->err ? o->err : stderr;
+    FILE *out = o->out ? o->out : stdout;
+    struct tz_error err = {{0}};
+    /* Check the scenario first: a bad script must not leave a trace file. */
+    struct tz_scenario *probe = NULL;
+    struct tz_scenario_env env = {
+        .fw_dir = o->fw_dir ? o->fw_dir : TZSIM_DEFAULT_FW_DIR,
+        .platform_dir = o->platform_dir ? o->platform_dir : TZSIM_DEFAULT_PLATFORM_DIR,
+    };
+    if (tz_scenario_load(o->scenario, &env, &probe, &err)) {
+        fprintf(ferr, "tzsim: %s\n", err.msg);
+        snprintf(r->error, sizeof r->error, "%s", err.msg);
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    }
+    tz_scenario_free(probe);
+    struct tz_trace *trace = NULL;
+    if (tz_trace_open(&trace, o->db, &err)) {
+        fprintf(ferr, "tzsim: %s\n", err.msg);
+        snprintf(r->error, sizeof r->error, "%s", err.msg);
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    }
+    int total = 1;
+    char params[512];
+    /* The first run prints its summary only if there is no sweep: its
+     * output is held until that is known. */
+    char *held = NULL;
+    size_t held_len = 0;
+    FILE *mem = open_memstream(&held, &held_len);
+    struct tz_run_options o0 = *o;
+    o0.out = mem ? mem : out;
+    int code = run_one(&o0, trace, o->single ? o->sweep_index : 0, true, r, &total, params,
+                       sizeof params);
+    if (mem)
+        fclose(mem);
+    if (total <= 1 || code == TZ_EXIT_BAD_INPUT || o->single) {
+        if (held)
+            fputs(held, out);
+        free(held);
+        struct tz_error terr = {{0}};
+        if (tz_trace_close(trace, &terr)) {
+            fprintf(ferr, "tzsim: %s\n", terr.msg);
+            return r->exit_code = TZ_EXIT_BAD_INPUT;
+        }
+        return r->exit_code = code;
+    }
+    /* A sweep: the first run's console lines, then one line per failing run. */
+    if (held) {
+        char *cut = strstr(held, "tzsim: ");
+        if (cut)
+            *cut = 0;
+        fputs(held, out);
+    }
+    free(held);
+    struct sweep_acc acc = {.total = total, .out = out};
+    tz_sha256_init(&acc.h);
+    fprintf(out, "tzsim: %s: sweep of %d runs\n", o->scenario, total);
+    char p0[600];
+    snprintf(p0, sizeof p0, "index=0 %s", params);
+    sweep_line(&acc, 0, p0, code, code == TZ_EXIT_OK ? "ok" : "failed",
+               tz_stop_reason_name(r->stats.stop ? r->stats.stop : TZ_STOP_SCENARIO), r->digest);
+    int rc = 0;
+    if (o->jobs > 1) {
+        rc = sweep_parallel(o, trace, total, &acc, &err);
+    } else {
+        struct tz_run_options ok = *o;
+        ok.quiet = true;
+        for (int k = 1; k < total; k++) {
+            struct tz_run_report rk;
+            char pk[512];
+            int t2;
+            int ck = run_one(&ok, trace, k, false, &rk, &t2, pk, sizeof pk);
+            char pl[600];
+            snprintf(pl, sizeof pl, "index=%d %s", k, pk);
+            sweep_line(&acc, k, pl, ck, ck == TZ_EXIT_OK ? "ok" : ck == TZ_EXIT_FAILED ? "failed"
+                       : "error", tz_stop_reason_name(rk.stats.stop ? rk.stats.stop
+                                                       : TZ_STOP_SCENARIO), rk.digest);
+        }
+    }
+    if (rc)
+        fprintf(ferr, "tzsim: %s\n", err.msg);
+    uint8_t d[32];
+    tz_sha256_final(&acc.h, d);
+    char hex[65];
+    tz_sha256_hex(d, hex);
+    fprintf(out, "  runs:            %d ok, %d failed, %d errors\n", total - acc.failed - acc.bad,
+            acc.failed, acc.bad);
+    if (o->db)
+        fprintf(out, "  trace:           %s (runs 1..%d)\n", o->db, total);
+    fprintf(out, "  sweep digest:    %s\n", hex);
+    memcpy(r->digest, hex, sizeof hex);
+    r->sweep_runs = total;
+    r->sweep_failed = acc.failed + acc.bad;
+    struct tz_error terr = {{0}};
+    if (tz_trace_close(trace, &terr)) {
+        fprintf(ferr, "tzsim: %s\n", terr.msg);
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    }
+    if (rc || acc.bad)
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    return r->exit_code = acc.failed ? TZ_EXIT_FAILED : TZ_EXIT_OK;
+}
+
+int tz_replay(const struct tz_run_options *o, const char *db, int64_t run, struct tz_run_report *r)
+{
+    FILE *ferr = o->err ? o->err : stderr;
+    FILE *out = o->out ? o->out : stdout;
+    struct tz_run_row row;
+    struct tz_error err = {{0}};
+    memset(r, 0, sizeof *r);
+    if (tz_trace_read_run(db, run, &row, &err)) {
+        fprintf(ferr, "tzsim: %s\n", err.msg);
+        return r->exit_code = TZ_EXIT_BAD_INPUT;
+    }
+    int index = 0;
+    sscanf(row.params, "index=%d", &index);
+    struct tz_run_options ro = *o;
+    ro.scenario = row.scenario;
+    ro.sweep_index = index;
+    ro.single = true;
+    ro.db = o->db; /* where the replay's own trace goes (may be NULL) */
+    fprintf(out, "tzsim: replaying run %lld of %s: %s [%s]\n", (long long)run, db, row.scenario,
+            row.params);
+    int code = tz_run_scenario(&ro, r);
+    if (code == TZ_EXIT_BAD_INPUT)
+        return code;
+    bool same = !strcmp(r->digest, row.digest);
+    fprintf(out, "tzsim: replay %s: recorded %s (%s), replayed %s (%s)\n",
+            same ? "matches" : "DIFFERS", row.digest, row.status, r->digest,
+            code == TZ_EXIT_OK ? "ok" : "failed");
+    return r->exit_code = same ? code : TZ_EXIT_FAILED;
 }

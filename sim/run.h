@@ -22,6 +22,9 @@ struct tz_run_options {
     bool strict;              /* guest misbehaviour is fatal */
     FILE *out;                /* console and summary; NULL = stdout */
     FILE *err;                /* error messages; NULL = stderr */
+    int jobs;                 /* sweep worker processes (-j); <= 1: serial */
+    int sweep_index;          /* with `single`: the combination to run */
+    bool single;              /* run one combination only (replay) */
 };
 
 /* Exit codes (docs/cli.md). */
@@ -39,10 +42,17 @@ struct tz_run_report {
     bool ran;                   /* a machine was created and run */
     struct tz_machine_stats stats;
     uint64_t trace_events;
+    int sweep_runs;             /* > 0 for a sweep: how many runs */
+    int sweep_failed;
 };
 
 /* Runs the scenario and prints the summary (unless quiet... the summary is
  * always printed; quiet only silences console lines). */
 int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r);
+
+/* Re-executes run `run` of trace db (its scenario and sweep combination, with
+ * the options of o) and compares the digest: exit 0 when it matches and the
+ * run is ok, 1 when it differs or fails. */
+int tz_replay(const struct tz_run_options *o, const char *db, int64_t run, struct tz_run_report *r);
 
 #endif

@@ -59,6 +59,7 @@ struct tz_scenario {
 
     /* Injection and sweeps. */
     int next_trigger;         /* ids handed to the host */
+    struct { int line; bool fired, every, cancelled, is_smc; } trig[256];
     int sweep_index;          /* env->sweep_index */
     bool sweep_declared;
     int sweep_total;
@@ -812,7 +813,10 @@ static int host_call(lua_State *L, struct tz_scenario *s, const char *fn, int rc
 static int store_trigger_fn(lua_State *L, struct tz_scenario *s, int idx)
 {
     idx = lua_absindex(L, idx);
+    if (s->next_trigger + 1 >= (int)(sizeof s->trig / sizeof s->trig[0]))
+        scn_error(L, "more than %d triggers", (int)(sizeof s->trig / sizeof s->trig[0]) - 1);
     int id = ++s->next_trigger;
+    s->trig[id].line = script_line(L);
     lua_getfield(L, LUA_REGISTRYINDEX, TRIGGERS_KEY);
     lua_pushvalue(L, idx);
     lua_rawseti(L, -2, id);
@@ -824,6 +828,8 @@ static int store_trigger_fn(lua_State *L, struct tz_scenario *s, int idx)
 static void call_trigger(lua_State *L, struct tz_scenario *s, int id, int cpu, const char *unused)
 {
     (void)unused;
+    if (id > 0 && id < (int)(sizeof s->trig / sizeof s->trig[0]))
+        s->trig[id].fired = true;
     lua_getfield(L, LUA_REGISTRYINDEX, TRIGGERS_KEY);
     lua_rawgeti(L, -1, id);
     lua_remove(L, -2);
@@ -885,6 +891,7 @@ static int add_trigger(lua_State *L, struct tz_scenario *s, const char *fn, stru
 {
     get_run_fn(L, 1, fn);
     int id = store_trigger_fn(L, s, -1);
+    s->trig[id].every = t->every;
     lua_pop(L, 1);
     struct tz_error err = {{0}};
     host_call(L, s, fn, s->host->add_trigger(s->host->ctx, t, id, &err), &err);
@@ -1040,6 +1047,8 @@ static int l_cancel(lua_State *L)
     if (!to_integer(L, 1, &id))
         return scn_error(L, "cancel: expected a trigger id, got %s", describe(L, 1));
     need_machine(L, s, "cancel");
+    if (id > 0 && id < (int)(sizeof s->trig / sizeof s->trig[0]))
+        s->trig[id].cancelled = true;
     s->host->cancel_trigger(s->host->ctx, (int)id);
     return 0;
 }
@@ -1110,6 +1119,7 @@ static int l_smc(lua_State *L)
     int done = -1;
     if (lua_getfield(L, 1, "on_return") == LUA_TFUNCTION) {
         done = store_trigger_fn(L, s, -1);
+        s->trig[done].is_smc = true;
         lua_getfield(L, LUA_REGISTRYINDEX, "tzsim.smc_done");
         lua_pushboolean(L, 1);
         lua_rawseti(L, -2, done);
@@ -1804,6 +1814,18 @@ int tz_scenario_exec(struct tz_scenario *s, const struct tz_scenario_host *host,
     }
     for (int i = 0; i < s->cfg.nexpect; i++)
         check_console(s, s->machine_line, s->cfg.expect_console[i]);
+    /* A one-shot trigger that never fired is almost always a scenario bug
+     * (a wrong address, an instruction count past the end). */
+    for (int id = 1; id <= s->next_trigger; id++)
+        if (!s->trig[id].fired && !s->trig[id].every && !s->trig[id].cancelled) {
+            char msg[TZ_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s:%d: %s never fired before the run ended", s->path,
+                     s->trig[id].line, s->trig[id].is_smc ? "the injected SMC's on_return"
+                                                          : "this trigger");
+            s->checks_failed++;
+            if (s->host->check_failed)
+                s->host->check_failed(s->host->ctx, msg);
+        }
     rc = 0;
 out:
     lua_settop(L, 0);

@@ -731,3 +731,95 @@ uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind)
         return 0;
     return t->counts[kind];
 }
+
+int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
+{
+    assert(t && !t->in_run);
+    if (!t->db)
+        return 0; /* digest-only: nothing to append to */
+    txn_commit(t);
+    sqlite3_stmt *att = NULL, *list = NULL;
+    char *msg = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(t->db, "ATTACH DATABASE ? AS part", -1, &att, NULL) != SQLITE_OK)
+        goto sqlerr;
+    sqlite3_bind_text(att, 1, path, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(att) != SQLITE_DONE)
+        goto sqlerr;
+    if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, &msg) != SQLITE_OK)
+        goto execerr;
+    if (sqlite3_prepare_v2(t->db, "SELECT id FROM part.runs ORDER BY id", -1, &list, NULL) !=
+        SQLITE_OK)
+        goto sqlerr;
+    while (sqlite3_step(list) == SQLITE_ROW) {
+        int64_t old = sqlite3_column_int64(list, 0);
+        int64_t id = t->next_run++;
+        char sql[1024];
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO main.runs SELECT %lld, scenario, scenario_sha256, platform, ncpus,"
+                 " quantum, seed, params, status, stop_reason, stop_reason_name, total_icount,"
+                 " vtime_ns, digest FROM part.runs WHERE id = %lld;"
+                 "INSERT INTO main.events SELECT %lld, seq, cpu, icount, vtime_ns, kind, from_el,"
+                 " from_ns, to_el, to_ns, pc, fid, intid, a0, a1, a2, a3, dur_icount, dur_ns, text"
+                 " FROM part.events WHERE run = %lld ORDER BY seq;"
+                 "INSERT INTO main.console SELECT %lld, seq, cpu, icount, vtime_ns, device, line"
+                 " FROM part.console WHERE run = %lld ORDER BY seq;",
+                 (long long)id, (long long)old, (long long)id, (long long)old, (long long)id,
+                 (long long)old);
+        if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) != SQLITE_OK)
+            goto execerr;
+    }
+    sqlite3_finalize(list);
+    list = NULL;
+    if (sqlite3_exec(t->db, "COMMIT", NULL, NULL, &msg) != SQLITE_OK)
+        goto execerr;
+    rc = 0;
+    goto out;
+execerr:
+    tz_error_set(err, t->path, "import of %s failed: %s", path, msg ? msg : "?");
+    sqlite3_free(msg);
+    sqlite3_exec(t->db, "ROLLBACK", NULL, NULL, NULL);
+    goto out;
+sqlerr:
+    tz_error_set(err, t->path, "import of %s failed: %s", path, sqlite3_errmsg(t->db));
+out:
+    sqlite3_finalize(list);
+    sqlite3_finalize(att);
+    sqlite3_exec(t->db, "DETACH DATABASE part", NULL, NULL, NULL);
+    return rc;
+}
+
+int tz_trace_read_run(const char *path, int64_t run, struct tz_run_row *row, struct tz_error *err)
+{
+    memset(row, 0, sizeof *row);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        tz_error_set(err, path, "cannot open trace: %s", db ? sqlite3_errmsg(db) : "out of memory");
+        goto out;
+    }
+    if (sqlite3_prepare_v2(db, "SELECT status, stop_reason_name, params, digest, scenario,"
+                               " total_icount FROM runs WHERE id = ?", -1, &st, NULL) != SQLITE_OK) {
+        tz_error_set(err, path, "not a tzsim trace: %s", sqlite3_errmsg(db));
+        goto out;
+    }
+    sqlite3_bind_int64(st, 1, run);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        tz_error_set(err, path, "no run %lld in this trace", (long long)run);
+        goto out;
+    }
+    char *dst[] = {row->status, row->stop, row->params, row->digest, row->scenario};
+    size_t len[] = {sizeof row->status, sizeof row->stop, sizeof row->params, sizeof row->digest,
+                    sizeof row->scenario};
+    for (int i = 0; i < 5; i++) {
+        const unsigned char *v = sqlite3_column_text(st, i);
+        snprintf(dst[i], len[i], "%s", v ? (const char *)v : "");
+    }
+    row->total_icount = sqlite3_column_int64(st, 5);
+    rc = 0;
+out:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc;
+}

@@ -116,6 +116,20 @@ uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind);
 int tz_trace_query(struct tz_trace *t, const char *sql, int64_t *out, bool *null,
                    struct tz_error *err);
 
+/* Appends every run of another trace file (made by a sweep worker) as new
+ * runs of t, in the order of their ids, renumbering them. t must not be in a
+ * run. Returns 0 or -1 with "PATH: import failed: ...". */
+int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err);
+
+/* Reads status, stop reason name, params and digest of run `run` of the trace
+ * file at path (used by sweeps and replay). Strings are copied into the
+ * given buffers (64 bytes each; params 512). */
+struct tz_run_row {
+    char status[64], stop[64], digest[65], params[512], scenario[512];
+    int64_t total_icount;
+};
+int tz_trace_read_run(const char *path, int64_t run, struct tz_run_row *row, struct tz_error *err);
+
 /* Commits and closes. Safe on NULL. */
 int tz_trace_close(struct tz_trace *t, struct tz_error *err);
 

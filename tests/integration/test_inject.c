@@ -1,0 +1,104 @@
+/* Scenario injection end to end: triggers and actions on the real firmware,
+ * sweeps serial and with worker processes, replay, and scenario errors. */
+#include "helpers.h"
+
+Test(inject, triggers_actions_and_sql_checks)
+{
+    struct tz_run_report r;
+    int rc = run_inproc(src_path("tests/scenarios/inject.lua"), tmp_path("inject.db"), 0, &r,
+                        tmp_path("inject.out"));
+    char *err = read_file(tmp_path("inproc.err"), NULL);
+    cr_assert_eq(rc, TZ_EXIT_OK, "exit %d: %s %s", rc, r.error, err);
+    free(err);
+    /* Triggers that only observe do not change the run: same SMC costs. */
+    cr_expect_eq(r.stats.smc_rt_max_insns, 1197);
+}
+
+Test(inject, trigger_that_never_fires_is_reported)
+{
+    struct tz_run_report r;
+    int rc = run_inproc(src_path("tests/scenarios/never_fires.lua"), NULL, 0, &r, tmp_path("nf.out"));
+    char *err = read_file(tmp_path("inproc.err"), NULL);
+    cr_expect_eq(rc, TZ_EXIT_FAILED);
+    cr_expect(strstr(err, "never_fires.lua:7: this trigger never fired"), "%s", err);
+    free(err);
+}
+
+static char *runs_of(const char *db)
+{
+    sqlite3 *d = open_db(db);
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(d, "select id, params, status, digest from runs order by id",
+                                    -1, &st, NULL), SQLITE_OK);
+    size_t cap = 1 << 16, len = 0;
+    char *out = calloc(1, cap);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        len += (size_t)snprintf(out + len, cap - len, "%lld|%s|%s|%s\n", sqlite3_column_int64(st, 0),
+                                sqlite3_column_text(st, 1), sqlite3_column_text(st, 2),
+                                sqlite3_column_text(st, 3));
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+    return out;
+}
+
+Test(inject, sweep_serial_equals_parallel_and_replays)
+{
+    char args[2048], *out, *err;
+    const char *scn = src_path("tests/scenarios/sweep_offsets.lua");
+    char db1[1024], db2[1024];
+    snprintf(db1, sizeof db1, "%s", tmp_path("sweep1.db"));
+    snprintf(db2, sizeof db2, "%s", tmp_path("sweep2.db"));
+    snprintf(args, sizeof args, "run '%s' --db '%s' --quiet", scn, db1);
+    cr_expect_eq(run_cli(args, &out, &err), 1, "the sweep has one failing run");
+    cr_expect(strstr(out, "sweep of 10 runs"), "%s", out);
+    cr_expect(strstr(out, "FAILED run 9 [index=8 n=2 offset=30]"), "%s", out);
+    cr_expect(strstr(out, "9 ok, 1 failed"), "%s", out);
+    char *d1 = strstr(out, "sweep digest:");
+    char dig1[128] = "";
+    if (d1)
+        snprintf(dig1, sizeof dig1, "%.*s", 80, d1);
+    free(out), free(err);
+
+    snprintf(args, sizeof args, "run '%s' --db '%s' --quiet -j 2", scn, db2);
+    cr_expect_eq(run_cli(args, &out, &err), 1);
+    char *d2 = strstr(out, "sweep digest:");
+    cr_assert(d2 && dig1[0]);
+    cr_expect(strncmp(dig1, d2, strlen(dig1)) == 0, "serial and -j 2 sweep digests differ");
+    free(out), free(err);
+    char *r1 = runs_of(db1), *r2 = runs_of(db2);
+    cr_expect_str_eq(r1, r2, "per-run params, status and digests differ between serial and -j 2");
+    free(r1), free(r2);
+
+    /* The failing combination replays to the same digest, three times. */
+    for (int i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "replay '%s' --run 9 --quiet", db1);
+        int rc = run_cli(args, &out, &err);
+        cr_expect_eq(rc, 1, "replay of a failing run exits 1");
+        cr_expect(strstr(out, "replay matches"), "%s\n%s", out, err);
+        free(out), free(err);
+    }
+    snprintf(args, sizeof args, "replay '%s' --run 3 --quiet", db1);
+    cr_expect_eq(run_cli(args, &out, &err), 0);
+    cr_expect(strstr(out, "replay matches"));
+    free(out), free(err);
+}
+
+Test(inject, scenario_errors_name_file_and_line)
+{
+    char *scn = tmp_path("bad_api.lua");
+    write_file(scn, "machine { platform = \"qemu-virt\", images = { { file = \"fw:test/el3-loop.elf\" } } }\n"
+                    "\n"
+                    "frobnicate { x = 1 }\n");
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db none", scn);
+    cr_expect_eq(run_cli(args, &out, &err), 2);
+    cr_expect(strstr(err, "bad_api.lua:3:") && strstr(err, "frobnicate"), "%s", err);
+    free(out), free(err);
+    scn = tmp_path("bad_arg.lua");
+    write_file(scn, "machine { platform = \"qemu-virt\", images = { { file = \"fw:test/el3-loop.elf\" } } }\n"
+                    "at { cpu = 0, insn = \"soon\", run = function() end }\n");
+    snprintf(args, sizeof args, "run '%s' --db none", scn);
+    cr_expect_eq(run_cli(args, &out, &err), 2);
+    cr_expect(strstr(err, "bad_arg.lua:2:") && strstr(err, "'insn' must be an integer"), "%s", err);
+    free(out), free(err);
+}
