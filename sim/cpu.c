@@ -187,6 +187,7 @@ static void take_exception(struct tz_cpu *c, int target, int vclass, bool has_es
     c->n_exc++;
     c->el = target;
     c->ns = to_ns;
+    tz_machine_cpu_changed(c->m, c);
 }
 
 /* ---- fatal guest errors ---------------------------------------------------- */
@@ -510,6 +511,7 @@ static void on_eret(struct tz_cpu *c, uint32_t ps, uint64_t to)
     c->el = to_el;
     c->ns = to_ns;
     c->m->erets++;
+    tz_machine_cpu_changed(c->m, c);
 
     struct tz_event ev;
     tz_event_for(&ev, TZ_EV_EXC_RETURN, c);

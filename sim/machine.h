@@ -166,6 +166,10 @@ struct tz_device_ops {
     /* Interrupt controllers only: the input handler the board wires device
      * lines to, n = TZ_INTC_IN(cpu, intid) (cpu is ignored for SPIs). */
     tz_irq_handler irq_in;
+    /* Interrupt controllers only, may be NULL: the CPU changed exception
+     * level or security state (after every exception entry and return).
+     * GICv3 signals a group as IRQ or FIQ depending on it. */
+    void (*cpu_changed)(void *state, int cpu);
 };
 
 #define TZ_INTC_IN(cpu, intid) (((cpu) << 16) | (intid))

@@ -113,6 +113,12 @@ void tz_cpu_request_stop(struct tz_cpu *c);
 void tz_cpu_register_sysregs(struct tz_machine *m);
 int tz_cpu_reg_by_name(struct tz_cpu *c, const char *name, bool write, uint64_t *val);
 void tz_cpu_try_inject(struct tz_cpu *c);
+/* Tells the interrupt controller that c changed EL or security state. */
+static inline void tz_machine_cpu_changed(struct tz_machine *m, struct tz_cpu *c)
+{
+    if (m->intc && m->intc->ops->cpu_changed)
+        m->intc->ops->cpu_changed(m->intc->state, c->index);
+}
 void tz_cpu_pc_watch_changed(struct tz_cpu *c, uint64_t addr);
 /* PC triggers for CPU c as Unicorn exits, and whether pc hit one (fires it). */
 int tz_machine_pc_exits(struct tz_machine *m, struct tz_cpu *c, uint64_t *out, int max);

@@ -304,7 +304,9 @@ static struct pe pe_of(const struct tz_gicv3 *g, int cpu)
 }
 
 /* Which copy of a banked register an access uses: the current Security
- * state, or SCR_EL3.NS at EL3 (12.1 "Banked registers"). 1 = Non-secure. */
+ * state, or SCR_EL3.NS at EL3 (the Secure and Non-secure copies in the
+ * ICC_CTLR_EL1, ICC_BPR1_EL1, ICC_AP1R0_EL1, ICC_IGRPEN1_EL1 descriptions).
+ * 1 = Non-secure. */
 static int bank_of(const struct pe *p)
 {
     return p->el == 3 ? (int)(p->scr & SCR_NS) : p->ns;
@@ -429,7 +431,8 @@ static void consider(struct cpuif *ci, int intid, uint8_t prio, enum tz_gicv3_gr
 }
 
 /* A 1 of N SPI goes to a participating PE (its Redistributor awake and the
- * group enabled on its CPU interface, 2.2 "1 of N"); the lowest-numbered one
+ * group enabled on its CPU interface: GICD_IROUTER.Interrupt_Routing_Mode
+ * and the ICC_IGRPEN1_EL1 description); the lowest-numbered one
  * here (IMPLEMENTATION DEFINED). */
 static int one_of_n(const struct tz_gicv3 *g, enum tz_gicv3_group grp)
 {
@@ -491,24 +494,26 @@ void tz_gicv3_reevaluate(struct tz_gicv3 *g, int cpu)
 }
 
 /* An interrupt became pending: the trace event (a0 target CPU or -1, a1
- * group 0/1). */
-static void pending_event(struct tz_gicv3 *g, int cpu, int intid)
+ * group 0/1), stamped with the CPU that caused it (actor: the accessing CPU,
+ * a PPI's CPU, or -1 for a device's SPI line: the machine's clock). cpu is
+ * the Redistributor of an SGI or PPI. */
+static void pending_event(struct tz_gicv3 *g, int actor, int cpu, int intid)
 {
     if (!g->m)
         return;
     int t = intid < 32 ? cpu : g->target[intid] >= 0 ? g->target[intid] : -1;
     struct tz_event ev;
-    event_init(g, &ev, TZ_EV_GIC_PENDING, intid < 32 ? cpu : -1);
+    event_init(g, &ev, TZ_EV_GIC_PENDING, actor);
     ev.intid = intid;
     ev.a[0] = (uint64_t)(int64_t)t;
     ev.a[1] = group_bit(grp_of(g, cpu, intid));
     ev.na = 2;
-    event_emit(g, intid < 32 ? cpu : -1, &ev);
+    event_emit(g, actor, &ev);
 }
 
-/* Sets pending latches (ISPENDR, SGIs, edges), with an event for each
- * interrupt that was not pending before. */
-static void set_pending(struct tz_gicv3 *g, int cpu, int first_intid, uint32_t bits)
+/* Sets pending latches (ISPENDR, SGIs), with an event for each interrupt
+ * that was not pending before. */
+static void set_pending(struct tz_gicv3 *g, int actor, int cpu, int first_intid, uint32_t bits)
 {
     struct irq_word *w = word_of(g, cpu, first_intid);
     uint32_t fresh = bits & ~pending_bits(w);
@@ -516,7 +521,7 @@ static void set_pending(struct tz_gicv3 *g, int cpu, int first_intid, uint32_t b
     while (fresh) {
         int i = __builtin_ctz(fresh);
         fresh &= fresh - 1;
-        pending_event(g, cpu, first_intid + i);
+        pending_event(g, actor, cpu, first_intid + i);
     }
 }
 
@@ -620,7 +625,7 @@ void tz_gicv3_irq_in(struct tz_gicv3 *g, int cpu, int intid, bool level)
     if (level && (w->edge & bit))
         w->pend |= bit;  /* rising edge */
     if (!was_pending && (pending_bits(w) & bit))
-        pending_event(g, cpu, intid);
+        pending_event(g, intid < 32 ? cpu : -1, cpu, intid);
     update(g);
 }
 
@@ -656,9 +661,10 @@ static const char *const bitreg_name[2][8] = {
 };
 
 /* Word n of a one-bit-per-interrupt register (n = 0: the Redistributor of
- * cpu). Returns the value read; writes when write is set. */
-static uint32_t bitreg_access(struct tz_gicv3 *g, int cpu, bool secure, enum bitreg r, int n,
-                              bool write, uint32_t v, uint64_t where)
+ * cpu) accessed by CPU actor. Returns the value read; writes when write is
+ * set. */
+static uint32_t bitreg_access(struct tz_gicv3 *g, int actor, int cpu, bool secure, enum bitreg r,
+                              int n, bool write, uint32_t v, uint64_t where)
 {
     struct irq_word *w = n == 0 ? &g->rd[cpu].w : &g->w[n];
     int base = 32 * n;
@@ -666,7 +672,7 @@ static uint32_t bitreg_access(struct tz_gicv3 *g, int cpu, bool secure, enum bit
     if (r == BR_IGROUPR || r == BR_IGRPMODR) {
         /* Secure-only registers when DS == 0. */
         if (!secure) {
-            gic_error(g, cpu, where, v, "%s: Non-secure %s of a Secure-only register (RAZ/WI)",
+            gic_error(g, actor, where, v, "%s: Non-secure %s of a Secure-only register (RAZ/WI)",
                       bitreg_name[rd][r], write ? "write" : "read");
             return 0;
         }
@@ -692,7 +698,7 @@ static uint32_t bitreg_access(struct tz_gicv3 *g, int cpu, bool secure, enum bit
             w->enable &= ~b;
             break;
         case BR_ISPENDR:
-            set_pending(g, cpu, base, b);
+            set_pending(g, actor, cpu, base, b);
             break;
         case BR_ICPENDR:
             w->pend &= ~b; /* a level-sensitive line keeps it pending */
@@ -889,7 +895,7 @@ static uint64_t dist_rw(struct tz_gicv3 *g, uint64_t off, unsigned size, int cpu
         }
         if (n >= g->nwords)
             return 0; /* unimplemented interrupts: RAZ/WI */
-        return bitreg_access(g, cpu, secure, bitregs[k].r, n, write, v32, off);
+        return bitreg_access(g, cpu, cpu, secure, bitregs[k].r, n, write, v32, off);
     }
     if (off >= GICD_ICFGR && off < GICD_ICFGR + 0x100) {
         int n = (int)(off - GICD_ICFGR) / 4;
@@ -1038,7 +1044,7 @@ static uint64_t rd_rw(struct tz_gicv3 *g, uint64_t off, unsigned size, int cpu, 
         };
         for (unsigned k = 0; k < sizeof bitregs / sizeof bitregs[0]; k++)
             if (r == bitregs[k].off)
-                return bitreg_access(g, t, secure, bitregs[k].r, 0, write, v32, off);
+                return bitreg_access(g, cpu, t, secure, bitregs[k].r, 0, write, v32, off);
         switch (r) {
         case GICR_ICFGR0:
         case GICR_ICFGR1:
@@ -1361,7 +1367,7 @@ static void generate_sgi(struct tz_gicv3 *g, const struct pe *p, uint16_t key, u
             fwd = cfg == TZ_GICV3_G0 ? acc >= 1 : acc >= 2;
         }
         if (fwd)
-            set_pending(g, t, 0, 1u << intid);
+            set_pending(g, p->cpu, t, 0, 1u << intid);
     }
     update(g);
 }
@@ -1622,6 +1628,14 @@ static void sysreg_write_hook(void *opaque, struct tz_cpu *c, uint64_t v)
     icc_write(r->g, &p, r->index, v);
 }
 
+struct tz_gicv3 *tz_gicv3_find(struct tz_machine *m)
+{
+    const struct tz_sysreg_ops *o = tz_sysreg_lookup(tz_machine_sysregs(m), TZ_ICC_PMR_EL1);
+    if (!o || o->read != sysreg_read_hook)
+        return NULL;
+    return ((const struct reg_ctx *)o->opaque)->g;
+}
+
 static int gicv3_create(struct tz_machine *m, const struct tz_device_desc *d, void **state,
                         struct tz_error *err)
 {
@@ -1704,6 +1718,11 @@ static void gicv3_irq_in(void *state, int n, bool level)
 
 static const char *const gicv3_compat[] = {"arm,gic-v3", NULL};
 
+static void gicv3_cpu_changed(void *state, int cpu)
+{
+    tz_gicv3_reevaluate(state, cpu);
+}
+
 const struct tz_device_ops tz_gicv3_ops = {
     .name = "gicv3",
     .compatible = gicv3_compat,
@@ -1713,4 +1732,5 @@ const struct tz_device_ops tz_gicv3_ops = {
     .destroy = gicv3_destroy,
     .irq_out = gicv3_irq_out,
     .irq_in = gicv3_irq_in,
+    .cpu_changed = gicv3_cpu_changed,
 };

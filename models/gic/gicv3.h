@@ -244,6 +244,11 @@ bool tz_gicv3_line(const struct tz_gicv3 *g, int cpu, enum tz_cpu_line line);
  * and c->ns). Cheap: it does not rescan the interrupts. */
 void tz_gicv3_reevaluate(struct tz_gicv3 *g, int cpu);
 
+/* The GICv3 instance of a machine (the state of its "arm,gic-v3" device),
+ * or NULL if the machine has none: for the board's exception-model hook
+ * (tz_gicv3_reevaluate) and for tests. */
+struct tz_gicv3 *tz_gicv3_find(struct tz_machine *m);
+
 /* Number of accesses the model reported as errors (GIC_ERROR) so far. */
 uint64_t tz_gicv3_errors(const struct tz_gicv3 *g);
 
