@@ -5,12 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report/report.h"
 #include "run.h"
 
 static void usage(FILE *f)
 {
     fputs("usage: tzsim run SCENARIO [options]\n"
           "       tzsim replay TRACE.db --run N [options]\n"
+          "       tzsim report TRACE.db [--run N]\n"
           "       tzsim --help | --version\n"
           "\n"
           "Runs a scenario script (Lua) on a simulated TrustZone machine and records a\n"
@@ -61,6 +63,33 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version")) {
         printf("tzsim %s\n", TZSIM_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "report")) {
+        int64_t run = 0;
+        const char *db = NULL;
+        for (int i = 2; i < argc; i++) {
+            uint64_t v;
+            if (!strcmp(argv[i], "--run") && i + 1 < argc) {
+                if (parse_u64("--run", argv[++i], &v))
+                    return TZ_EXIT_BAD_INPUT;
+                run = (int64_t)v;
+            } else if (argv[i][0] == '-') {
+                fprintf(stderr, "tzsim: report: unknown option '%s'\n", argv[i]);
+                return TZ_EXIT_BAD_INPUT;
+            } else {
+                db = argv[i];
+            }
+        }
+        if (!db) {
+            fprintf(stderr, "tzsim: report: no trace given\n");
+            return TZ_EXIT_BAD_INPUT;
+        }
+        struct tz_error err;
+        if (tz_report(db, run, stdout, &err)) {
+            fprintf(stderr, "tzsim: %s\n", err.msg);
+            return TZ_EXIT_BAD_INPUT;
+        }
         return 0;
     }
     bool replay = !strcmp(argv[1], "replay");

@@ -45,6 +45,13 @@ Test(boot, default_scenario)
     cr_expect_eq(q1(d, "select count(*) from events where kind = 6 and (dur_icount is null or dur_icount <= 0)"), 0);
     cr_expect_eq(q1(d, "select count(*) from runs where status = 'ok' and stop_reason_name = 'system_off'"), 1);
     cr_expect_eq(q1(d, "select count(*) from console where line = 'nsel1: 1000 round trips ok'"), 1);
+    /* The report computes the same round trips from the file alone. */
+    char args[1200], *rout, *rerr;
+    snprintf(args, sizeof args, "report '%s'", db);
+    cr_expect_eq(run_cli(args, &rout, &rerr), 0, "%s", rerr);
+    cr_expect(strstr(rout, "0xb2000001 normal     1000"), "%s", rout);
+    cr_expect(strstr(rout, "world switches: 1011 to secure, 1012 to normal"), "%s", rout);
+    free(rout), free(rerr);
     cr_expect_eq(q1(d, "select count(*) from meta where key in ('format_version','tzsim_version','platform_sha256','scenario_sha256','seed','image.0.sha256')"), 6);
     sqlite3_close(d);
 }
