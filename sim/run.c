@@ -29,6 +29,8 @@ struct run_ctx {
     int sweep_index;
 };
 
+static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err);
+
 static int host_create(void *opaque, const struct tz_scenario_config *cfg, struct tz_error *err)
 {
     struct run_ctx *x = opaque;
@@ -141,6 +143,8 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
     };
     if (tz_trace_run_begin(x->trace, &info, &x->run_id))
         return tz_error_set(err, x->o->db, "cannot start a run in the trace");
+    if (cfg->handoff.present && write_handoff(x, &cfg->handoff, err))
+        return -1;
     tz_machine_reset(x->m, entry);
     return 0;
 }
@@ -226,6 +230,32 @@ static int host_symbol(void *opaque, const char *name, uint64_t *addr)
 {
     struct run_ctx *x = opaque;
     return x->m ? tz_machine_symbol(x->m, name, addr) : -1;
+}
+
+/* The boot handoff for the reference monitor (docs/handoff.md): 0x50 bytes,
+ * little-endian, the 32-bit words summing to 0. */
+static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err)
+{
+    uint64_t q[10] = {0};
+    q[0] = 0x4f485a54ull | (1ull << 32);            /* magic "TZHO", version 1 */
+    q[1] = 0x50;                                      /* size; checksum (bits 63:32) below */
+    q[2] = h->bl32_entry;
+    q[3] = h->bl32_x0;
+    q[4] = h->bl33_entry;
+    q[5] = h->bl33_el;
+    q[6] = h->bl33_x0;
+    q[7] = h->dtb;
+    q[8] = h->flags;
+    uint32_t sum = 0;
+    for (int i = 0; i < 10; i++)
+        sum += (uint32_t)q[i] + (uint32_t)(q[i] >> 32);
+    q[1] |= (uint64_t)(uint32_t)(0u - sum) << 32;
+    for (int i = 0; i < 10; i++) {
+        if (tz_machine_mem(x->m, h->addr + 8 * (uint64_t)i, 8, true, &q[i], err))
+            return tz_error_set(err, x->o->scenario, "machine: handoff at 0x%" PRIx64
+                                " does not fit in RAM", h->addr);
+    }
+    return 0;
 }
 
 static int host_run_until(void *opaque, const struct tz_run_until *req, struct tz_run_result *res,

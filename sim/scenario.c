@@ -462,6 +462,37 @@ static void mk_entry(lua_State *L, struct tz_scenario *s, const char *key)
     s->cfg.has_entry = opt_u64(L, 1, "machine", key, &s->cfg.entry);
 }
 
+static const char *const handoff_keys[] = {"addr", "bl32_entry", "bl32_x0", "bl33_entry",
+                                           "bl33_el", "bl33_x0", "dtb", "flags", NULL};
+
+/* handoff = { addr = A, bl32_entry = ..., ... } (docs/handoff.md) */
+static void mk_handoff(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    if (!get_field(L, 1, key))
+        return;
+    if (lua_type(L, -1) != LUA_TTABLE)
+        scn_error(L, "machine: 'handoff' must be a table, got %s", describe(L, -1));
+    int t = lua_gettop(L);
+    check_keys(L, t, "machine: handoff", handoff_keys, -1);
+    struct tz_handoff_spec *h = &s->cfg.handoff;
+    memset(h, 0, sizeof *h);
+    if (!opt_u64(L, t, "machine: handoff", "addr", &h->addr))
+        scn_error(L, "machine: handoff: 'addr' is required");
+    if (!opt_u64(L, t, "machine: handoff", "bl33_entry", &h->bl33_entry))
+        scn_error(L, "machine: handoff: 'bl33_entry' is required");
+    opt_u64(L, t, "machine: handoff", "bl32_entry", &h->bl32_entry);
+    opt_u64(L, t, "machine: handoff", "bl32_x0", &h->bl32_x0);
+    h->bl33_el = 1;
+    opt_u64(L, t, "machine: handoff", "bl33_el", &h->bl33_el);
+    if (h->bl33_el != 1 && h->bl33_el != 2)
+        scn_error(L, "machine: handoff: 'bl33_el' must be 1 or 2, got %d", (int)h->bl33_el);
+    opt_u64(L, t, "machine: handoff", "bl33_x0", &h->bl33_x0);
+    opt_u64(L, t, "machine: handoff", "dtb", &h->dtb);
+    opt_u64(L, t, "machine: handoff", "flags", &h->flags);
+    h->present = true;
+    lua_pop(L, 1);
+}
+
 static const char *const image_keys[] = {"file", "kind", "addr", "name", NULL};
 
 /* images[i] is on top of the stack. */
@@ -574,6 +605,7 @@ static const struct {
     {"seed", mk_seed},
     {"cpu", mk_cpu},
     {"entry", mk_entry},
+    {"handoff", mk_handoff},
     {"images", mk_images},
     {"expect_console", mk_expect_console},
 };

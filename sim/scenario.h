@@ -25,6 +25,14 @@ struct tz_image_spec {
     char *name;               /* optional label; defaults to the file's base name */
 };
 
+/* The boot handoff tzsim writes into guest memory before reset for the
+ * reference monitor (docs/handoff.md). */
+struct tz_handoff_spec {
+    bool present;
+    uint64_t addr;
+    uint64_t bl32_entry, bl32_x0, bl33_entry, bl33_el, bl33_x0, dtb, flags;
+};
+
 /* The declarative part: everything `machine { ... }` may set. Defaults are
  * filled by tz_scenario_config_defaults. */
 struct tz_scenario_config {
@@ -43,6 +51,7 @@ struct tz_scenario_config {
     uint64_t entry;           /* reset vector; default: the first image's entry */
     char **expect_console;    /* substrings that must appear in the console output */
     int nexpect;
+    struct tz_handoff_spec handoff;
 };
 
 /* Fills cfg with the defaults above (cpu_model is a malloc'd "cortex-a57";

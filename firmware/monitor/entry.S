@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reference EL3 monitor: entry points, exception vectors and the exception
+ * return. Decisions are made in C (monitor.c); this file only moves
+ * registers between the CPU and a struct el3_frame on the core's EL3 stack.
+ *
+ *   _start          cold boot, primary core (tzsim starts core 0 here)
+ *   mon_warm_entry  PSCI CPU_ON: the power controller starts a core here
+ *   mon_vectors     VBAR_EL3 (Arm ARM D1.10.2): SMCs and FIQs from the
+ *                   lower ELs are served, everything else is a panic
+ */
+#include "monitor.h"
+
+    .section .text.boot, "ax"
+    .global _start
+    .type _start, %function
+_start:
+    /* Only core 0 cold boots. Any other core arriving here takes the warm
+     * path, which refuses it unless PSCI CPU_ON asked for it. */
+    mrs     x0, mpidr_el1
+    and     x0, x0, #0xff
+    cbnz    x0, mon_warm_entry
+
+    /* Zero .bss (stacks included) before anything lives there: a system
+     * reset restarts here with memory as the previous run left it. */
+    adrp    x1, __bss_start
+    add     x1, x1, :lo12:__bss_start
+    adrp    x2, __bss_end
+    add     x2, x2, :lo12:__bss_end
+1:  cmp     x1, x2
+    b.hs    2f
+    str     xzr, [x1], #8
+    b       1b
+2:  bl      el3_early_init
+    sub     sp, sp, #FRAME_SIZE
+    mov     x0, sp
+    bl      mon_cold_boot
+    b       el3_exit
+    .size _start, . - _start
+
+    .global mon_warm_entry
+    .type mon_warm_entry, %function
+mon_warm_entry:
+    bl      el3_early_init
+    sub     sp, sp, #FRAME_SIZE
+    mov     x0, sp
+    bl      mon_warm_boot
+    b       el3_exit
+    .size mon_warm_entry, . - mon_warm_entry
+
+/* SCTLR_EL3 (MMU and caches off), VBAR_EL3, SP_EL3 = top of this core's
+ * stack. Uses x0..x2, no stack. A core outside the supported range parks. */
+    .type el3_early_init, %function
+el3_early_init:
+    ldr     x0, =TZT_SCTLR_EL3_VALUE
+    msr     sctlr_el3, x0
+    adrp    x0, mon_vectors
+    add     x0, x0, :lo12:mon_vectors
+    msr     vbar_el3, x0
+    msr     spsel, #1
+    isb
+    mrs     x0, mpidr_el1
+    ubfx    x1, x0, #8, #16         /* Aff2:Aff1 */
+    ubfx    x2, x0, #32, #8         /* Aff3 */
+    orr     x1, x1, x2
+    cbnz    x1, park
+    and     x0, x0, #0xff           /* Aff0 = core index */
+    cmp     x0, #MON_MAX_CORES
+    b.hs    park
+    adrp    x1, mon_stacks
+    add     x1, x1, :lo12:mon_stacks
+    add     x0, x0, #1
+    mov     x2, #MON_STACK_SIZE
+    madd    x1, x0, x2, x1          /* mon_stacks + (index + 1) * size */
+    mov     sp, x1
+    ret
+park:
+    wfi
+    b       park
+    .size el3_early_init, . - el3_early_init
+
+/* Restores the frame at SP (ELR_EL3, SPSR_EL3, SP_EL0, x0..x30), pops it
+ * and returns from the exception. */
+    .type el3_exit, %function
+el3_exit:
+    ldp     x0, x1, [sp, #FRAME_ELR_EL3]
+    msr     elr_el3, x0
+    msr     spsr_el3, x1
+    ldr     x0, [sp, #FRAME_SP_EL0]
+    msr     sp_el0, x0
+    ldp     x2, x3, [sp, #16]
+    ldp     x4, x5, [sp, #32]
+    ldp     x6, x7, [sp, #48]
+    ldp     x8, x9, [sp, #64]
+    ldp     x10, x11, [sp, #80]
+    ldp     x12, x13, [sp, #96]
+    ldp     x14, x15, [sp, #112]
+    ldp     x16, x17, [sp, #128]
+    ldp     x18, x19, [sp, #144]
+    ldp     x20, x21, [sp, #160]
+    ldp     x22, x23, [sp, #176]
+    ldp     x24, x25, [sp, #192]
+    ldp     x26, x27, [sp, #208]
+    ldp     x28, x29, [sp, #224]
+    ldr     x30, [sp, #240]
+    ldp     x0, x1, [sp, #0]
+    add     sp, sp, #FRAME_SIZE
+    eret
+    .size el3_exit, . - el3_exit
+
+/* Stores x2..x30, SP_EL0, ELR_EL3 and SPSR_EL3 into the frame at SP (x0 and
+ * x1 are stored by the vector entry, which needs a scratch register). */
+    .macro save_frame
+    stp     x2, x3, [sp, #16]
+    stp     x4, x5, [sp, #32]
+    stp     x6, x7, [sp, #48]
+    stp     x8, x9, [sp, #64]
+    stp     x10, x11, [sp, #80]
+    stp     x12, x13, [sp, #96]
+    stp     x14, x15, [sp, #112]
+    stp     x16, x17, [sp, #128]
+    stp     x18, x19, [sp, #144]
+    stp     x20, x21, [sp, #160]
+    stp     x22, x23, [sp, #176]
+    stp     x24, x25, [sp, #192]
+    stp     x26, x27, [sp, #208]
+    stp     x28, x29, [sp, #224]
+    str     x30, [sp, #240]
+    mrs     x2, sp_el0
+    str     x2, [sp, #FRAME_SP_EL0]
+    mrs     x2, elr_el3
+    mrs     x3, spsr_el3
+    stp     x2, x3, [sp, #FRAME_ELR_EL3]
+    .endm
+
+    /* A vector entry that pushes a frame and branches to \target. */
+    .macro vent target
+    .balign 0x80
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    b       \target
+    .endm
+
+    /* An unexpected exception: vector number in x0. */
+    .macro vpanic id
+    .balign 0x80
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    mov     x0, #\id
+    b       el3_panic_entry
+    .endm
+
+    .section .text.mon_vectors, "ax"
+    .global mon_vectors
+    .balign 0x800
+mon_vectors:
+    vpanic  0                   /* 0x000 current EL, SP_EL0: sync */
+    vpanic  1                   /* 0x080 IRQ */
+    vpanic  2                   /* 0x100 FIQ */
+    vpanic  3                   /* 0x180 SError */
+    vpanic  4                   /* 0x200 current EL, SP_EL3: sync */
+    vpanic  5                   /* 0x280 IRQ */
+    vpanic  6                   /* 0x300 FIQ */
+    vpanic  7                   /* 0x380 SError */
+    vent    el3_sync_lower      /* 0x400 lower EL, AArch64: sync (SMC) */
+    vpanic  VEC_LOWER_A64_IRQ   /* 0x480 IRQ: never routed to EL3 */
+    vent    el3_fiq_lower       /* 0x500 FIQ: secure interrupt, NS running */
+    vpanic  11                  /* 0x580 SError */
+    vpanic  12                  /* 0x600 lower EL, AArch32: sync */
+    vpanic  13                  /* 0x680 IRQ */
+    vpanic  14                  /* 0x700 FIQ */
+    vpanic  15                  /* 0x780 SError */
+
+el3_sync_lower:
+    save_frame
+    mov     x0, sp
+    bl      mon_sync_lower
+    b       el3_exit
+
+el3_fiq_lower:
+    save_frame
+    mov     x0, sp
+    bl      mon_fiq_lower
+    b       el3_exit
+
+el3_panic_entry:
+    save_frame
+    mov     x1, sp
+    bl      mon_vector_panic
+1:  wfi
+    b       1b
+
+    .bss
+    .balign 16
+    .global mon_stacks
+mon_stacks:
+    .space  MON_MAX_CORES * MON_STACK_SIZE

@@ -1,0 +1,37 @@
+-- Real OP-TEE on two cores: as optee.lua, then the normal world starts core 1
+-- with PSCI CPU_ON (the monitor runs OP-TEE's cpu_on entry on it first),
+-- uses OP-TEE from core 1 (a fast call and a device.pta session) and turns
+-- it off again with PSCI CPU_OFF (OP-TEE's cpu_off entry first); SYSTEM_OFF
+-- goes through OP-TEE's system_off entry. See docs/firmware.md.
+
+local optee = "../third_party/firmware/root/usr/lib/optee/vexpress-qemu_armv8a/tee-header_v2.bin"
+
+machine {
+    platform = "qemu-virt-gicv3",
+    cpus = 2,
+    max_insns = 50000000,
+    images = {
+        { file = "fw:monitor/monitor.elf" },
+        { file = optee, kind = "optee" },
+        { file = "fw:nwd/nwd-smp.elf" },
+        { file = tzsim.platform_dir .. "/qemu-virt-gicv3.dtb", addr = 0x40000000, name = "dtb" },
+    },
+    handoff = {
+        addr = 0x0e0ff000,
+        bl32_entry = 0x0e100000,
+        bl32_x0 = 0,
+        bl33_entry = 0x40080000,
+        bl33_el = 1,
+        bl33_x0 = 0x40000000,
+        dtb = 0x40000000,
+    },
+    expect_console = {
+        "I/TC: Secondary CPU 1 switching to normal world boot",
+        "nwd[1]: CLOSE_SESSION: ret 0x0",
+        "nwd: smp ok",
+        "nwd: OP-TEE session test passed",
+    },
+}
+
+local r = run_until { halt = true }
+assert(r.stop == "system_off", "the guest did not power off: " .. r.stop)
