@@ -16,8 +16,11 @@ machine {
         { file = "fw:monitor/monitor.elf" },
         { file = optee, kind = "optee" },
         { file = "fw:nwd/nwd.elf" },
-        { file = tzsim.platform_dir .. "/qemu-virt-gicv3.dtb", addr = 0x40000000, name = "dtb" },
     },
+    -- The normal world's device tree, built by tzsim from the platform with
+    -- room to grow, where QEMU puts it. OP-TEE (CFG_DT) adds /firmware/optee
+    -- and /reserved-memory to it.
+    guest_dtb = { addr = 0x40000000 },
     handoff = {
         addr = 0x0e0ff000,
         bl32_entry = 0x0e100000,

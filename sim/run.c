@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <libfdt.h>
+
 #include "machine_internal.h"
 #include "scenario.h"
 
@@ -30,6 +32,8 @@ struct run_ctx {
 };
 
 static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err);
+static int write_guest_dtb(struct run_ctx *x, const struct tz_scenario_config *cfg,
+                           struct tz_error *err);
 
 static int host_create(void *opaque, const struct tz_scenario_config *cfg, struct tz_error *err)
 {
@@ -145,6 +149,8 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         return tz_error_set(err, x->o->db, "cannot start a run in the trace");
     if (cfg->handoff.present && write_handoff(x, &cfg->handoff, err))
         return -1;
+    if (cfg->has_guest_dtb && write_guest_dtb(x, cfg, err))
+        return -1;
     tz_machine_reset(x->m, entry);
     return 0;
 }
@@ -255,6 +261,37 @@ static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, str
             return tz_error_set(err, x->o->scenario, "machine: handoff at 0x%" PRIx64
                                 " does not fit in RAM", h->addr);
     }
+    return 0;
+}
+
+/* The platform's own device tree for the guest, built with libfdt with room
+ * for the firmware to edit it in place (TF-A adds /psci and reserved memory,
+ * OP-TEE adds /firmware/optee). */
+static int write_guest_dtb(struct run_ctx *x, const struct tz_scenario_config *cfg,
+                           struct tz_error *err)
+{
+    size_t size = x->plat->fdt_size + cfg->guest_dtb_pad;
+    uint8_t *buf = calloc(1, size);
+    if (!buf)
+        return tz_error_set(err, NULL, "out of memory");
+    int e = fdt_open_into(x->plat->fdt, buf, (int)size);
+    if (e) {
+        free(buf);
+        return tz_error_set(err, x->plat->path, "cannot prepare the guest device tree: %s",
+                            fdt_strerror(e));
+    }
+    fdt_pack(buf);
+    fdt_set_totalsize(buf, (uint32_t)size);
+    for (size_t off = 0; off < size; off += 8) {
+        uint64_t v = 0;
+        memcpy(&v, buf + off, size - off < 8 ? size - off : 8);
+        if (tz_machine_mem(x->m, cfg->guest_dtb_addr + off, 8, true, &v, err)) {
+            free(buf);
+            return tz_error_set(err, x->o->scenario, "machine: guest_dtb at 0x%" PRIx64
+                                " (%zu bytes) does not fit in RAM", cfg->guest_dtb_addr, size);
+        }
+    }
+    free(buf);
     return 0;
 }
 

@@ -462,6 +462,25 @@ static void mk_entry(lua_State *L, struct tz_scenario *s, const char *key)
     s->cfg.has_entry = opt_u64(L, 1, "machine", key, &s->cfg.entry);
 }
 
+static const char *const guest_dtb_keys[] = {"addr", "pad", NULL};
+
+static void mk_guest_dtb(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    if (!get_field(L, 1, key))
+        return;
+    if (lua_type(L, -1) != LUA_TTABLE)
+        scn_error(L, "machine: 'guest_dtb' must be a table, got %s", describe(L, -1));
+    int t = lua_gettop(L);
+    check_keys(L, t, "machine: guest_dtb", guest_dtb_keys, -1);
+    if (!opt_u64(L, t, "machine: guest_dtb", "addr", &s->cfg.guest_dtb_addr))
+        scn_error(L, "machine: guest_dtb: 'addr' is required");
+    lua_Integer pad = 65536;
+    opt_integer(L, t, "machine: guest_dtb", "pad", 0, 16 << 20, &pad);
+    s->cfg.guest_dtb_pad = (uint64_t)pad;
+    s->cfg.has_guest_dtb = true;
+    lua_pop(L, 1);
+}
+
 static const char *const handoff_keys[] = {"addr", "bl32_entry", "bl32_x0", "bl33_entry",
                                            "bl33_el", "bl33_x0", "dtb", "flags", NULL};
 
@@ -606,6 +625,7 @@ static const struct {
     {"cpu", mk_cpu},
     {"entry", mk_entry},
     {"handoff", mk_handoff},
+    {"guest_dtb", mk_guest_dtb},
     {"images", mk_images},
     {"expect_console", mk_expect_console},
 };

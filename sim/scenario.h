@@ -52,6 +52,10 @@ struct tz_scenario_config {
     char **expect_console;    /* substrings that must appear in the console output */
     int nexpect;
     struct tz_handoff_spec handoff;
+    /* guest_dtb = { addr = A, pad = N }: the platform's device tree, opened
+     * with N bytes (default 64 KiB) of room to edit in place, written at A. */
+    bool has_guest_dtb;
+    uint64_t guest_dtb_addr, guest_dtb_pad;
 };
 
 /* Fills cfg with the defaults above (cpu_model is a malloc'd "cortex-a57";
