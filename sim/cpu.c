@@ -251,6 +251,7 @@ void tz_cpu_fatal(struct tz_cpu *c, uint64_t reason_code, uint64_t esr, uint64_t
     ev.text = text;
     emit(c, &ev);
     fprintf(stderr, "tzsim: guest error on cpu%d: %s\n%s", c->index, what, dump);
+    tz_machine_print_recent(c->m, stderr);
     free(text);
     c->stop = TZ_CPU_STOP_FATAL;
     tz_machine_halt(c->m, TZ_STOP_GUEST_ERROR, c);

@@ -71,6 +71,9 @@ void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *e
     }
     if (m->trace)
         tz_trace_event(m->trace, ev);
+    struct tz_recent *rc = &m->recent[m->nrecent++ % 16];
+    *rc = (struct tz_recent){(int)ev->kind, ev->cpu, ev->from_el, ev->from_ns, ev->to_el,
+                             ev->to_ns, ev->icount, ev->pc, ev->has_pc, ev->fid, ev->intid};
     if ((unsigned)ev->kind < 64 && (m->trig_event_kinds >> ev->kind) & 1)
         match_event_triggers(m, c, ev);
 }
@@ -511,6 +514,32 @@ static void wake(struct tz_machine *m, struct tz_cpu *c)
     c->wfi = false;
 }
 
+void tz_machine_print_recent(const struct tz_machine *m, FILE *f)
+{
+    unsigned n = m->nrecent < 16 ? m->nrecent : 16;
+    if (!n)
+        return;
+    fprintf(f, "last %u trace events (oldest first):\n", n);
+    for (unsigned i = m->nrecent - n; i < m->nrecent; i++) {
+        const struct tz_recent *r = &m->recent[i % 16];
+        char sym[128] = "";
+        if (r->has_pc)
+            tz_machine_symbolize(m, r->pc, sym, sizeof sym);
+        fprintf(f, "  cpu%-2d icount %-10" PRIu64 " %-13s", r->cpu, r->icount,
+                tz_event_kind_name((enum tz_event_kind)r->kind));
+        if (r->from_el >= 0 || r->to_el >= 0)
+            fprintf(f, " EL%d%s->EL%d%s", r->from_el, r->from_ns == 1 ? "ns" : r->from_ns == 0 ? "s" : "",
+                    r->to_el, r->to_ns == 1 ? "ns" : r->to_ns == 0 ? "s" : "");
+        if (r->has_pc)
+            fprintf(f, " pc 0x%" PRIx64 " %s", r->pc, sym);
+        if (r->fid >= 0)
+            fprintf(f, " fid 0x%" PRIx64, (uint64_t)r->fid);
+        if (r->intid >= 0)
+            fprintf(f, " intid %" PRId64, r->intid);
+        fputc('\n', f);
+    }
+}
+
 static void halt_limit(struct tz_machine *m, uint64_t total)
 {
     m->halted = true;
@@ -525,6 +554,8 @@ static void halt_limit(struct tz_machine *m, uint64_t total)
         char dump[2048];
         tz_cpu_dump(c, dump, sizeof dump);
         fprintf(stderr, "tzsim: %s\n%s", m->stop_text, dump);
+        if (i == m->ncpu - 1 || !m->cpu[i + 1]->powered)
+            tz_machine_print_recent(m, stderr);
         struct tz_event ev;
         tz_event_for(&ev, TZ_EV_GUEST_ERROR, c);
         ev.a[0] = 0;

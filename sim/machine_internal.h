@@ -91,6 +91,15 @@ struct tz_machine {
     struct tz_scn_line scn_lines[64];
     int nscn_lines;
 
+    /* The last events, for diagnosing a hang or a fatal error. */
+    struct tz_recent {
+        int kind, cpu, from_el, from_ns, to_el, to_ns;
+        uint64_t icount, pc;
+        bool has_pc;
+        int64_t fid, intid;
+    } recent[16];
+    unsigned nrecent;
+
     /* Summary statistics. */
     uint64_t world_switches, exceptions, erets;
     uint64_t smc_ns_calls, smc_ns_returns, smc_s_calls;
@@ -119,6 +128,8 @@ static inline void tz_machine_cpu_changed(struct tz_machine *m, struct tz_cpu *c
     if (m->intc && m->intc->ops->cpu_changed)
         m->intc->ops->cpu_changed(m->intc->state, c->index);
 }
+/* Prints the last events (oldest first) to f. */
+void tz_machine_print_recent(const struct tz_machine *m, FILE *f);
 void tz_cpu_pc_watch_changed(struct tz_cpu *c, uint64_t addr);
 /* PC triggers for CPU c as Unicorn exits, and whether pc hit one (fires it). */
 int tz_machine_pc_exits(struct tz_machine *m, struct tz_cpu *c, uint64_t *out, int max);

@@ -190,3 +190,46 @@ Test(errors, runaway_guest_hits_the_limit)
     sqlite3_close(d);
     free(out), free(err);
 }
+
+Test(errors, hang_shows_registers_and_last_events)
+{
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db none --quiet", src_path("tests/scenarios/hang.lua"));
+    cr_expect_eq(run_cli(args, &out, &err), 1);
+    cr_expect(strstr(err, "instruction limit reached"), "%s", err);
+    cr_expect(strstr(err, "last ") && strstr(err, "WORLD_SWITCH") && strstr(err, "sel1_call_entry"),
+              "no last-events diagnosis: %s", err);
+    free(out), free(err);
+}
+
+static const char *optee_dir(void)
+{
+    static char p[1024];
+    snprintf(p, sizeof p, "%s/third_party/firmware/root/usr/lib/optee/vexpress-qemu_armv8a",
+             env_or("TZSIM_SOURCE_DIR", "."));
+    return p;
+}
+
+Test(errors, corrupted_optee_header)
+{
+    char dir[1024], cmd[4096], *out, *err, img[1200];
+    snprintf(dir, sizeof dir, "%s", tmp_path("optee-bad"));
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/tee-*.bin '%s'/ && "
+             "printf 'XXXX' | dd of='%s/tee-header_v2.bin' bs=1 seek=0 conv=notrunc 2>/dev/null",
+             dir, dir, optee_dir(), dir, dir);
+    cr_assert_eq(system(cmd), 0, "cannot prepare %s (run scripts/setup.sh --firmware)", dir);
+    snprintf(img, sizeof img, "{ file = \"%s/tee-header_v2.bin\", kind = \"optee\" }", dir);
+    int rc = run_images("badoptee.lua", img, NULL, &out, &err);
+    EXPECT_BAD(rc, err, "tee-header_v2.bin", "magic");
+    free(out), free(err);
+}
+
+Test(errors, optee_image_does_not_fit)
+{
+    /* The pager, loaded raw at the last page of secure SRAM, runs past it. */
+    char *out, *err, img[1200];
+    snprintf(img, sizeof img, "{ file = \"%s/tee-pager_v2.bin\", addr = 0x0e0ff000 }", optee_dir());
+    int rc = run_images("nofit.lua", img, NULL, &out, &err);
+    EXPECT_BAD(rc, err, "tee-pager_v2.bin", "0xe0ff000");
+    free(out), free(err);
+}
