@@ -31,7 +31,8 @@ static void usage(FILE *f)
           "\n"
           "replay re-runs run N of a trace (its scenario and sweep combination) and\n"
           "checks that the digest is the same; --db names the replay's own trace\n"
-          "(default: none).\n"
+          "(default: none); --until INSN stops it after INSN instructions (all CPUs)\n"
+          "and prints every CPU's registers and the last trace events.\n"
           "\n"
           "exit status: 0 ok, 1 a check failed / guest error / instruction limit,\n"
           "             2 bad input (usage, scenario, platform, image or database)\n",
@@ -98,13 +99,14 @@ int main(int argc, char **argv)
         return TZ_EXIT_BAD_INPUT;
     }
     struct tz_run_options o = {.db = replay ? NULL : "tzsim.db"};
-    uint64_t run_no = 0, jobs = 1;
+    uint64_t run_no = 0, jobs = 1, until = 0;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--db") || !strcmp(a, "--max-insns") || !strcmp(a, "--dtb") ||
                      !strcmp(a, "--fw-dir") || !strcmp(a, "--platform-dir") ||
-                     !strcmp(a, "--quantum") || !strcmp(a, "-j") || !strcmp(a, "--run");
+                     !strcmp(a, "--quantum") || !strcmp(a, "-j") || !strcmp(a, "--run") ||
+                     !strcmp(a, "--until");
         if (takes && !v) {
             fprintf(stderr, "tzsim: %s needs a value\n", a);
             return TZ_EXIT_BAD_INPUT;
@@ -123,6 +125,9 @@ int main(int argc, char **argv)
                     fprintf(stderr, "tzsim: -j: at most 64 workers\n");
                 return TZ_EXIT_BAD_INPUT;
             }
+        } else if (!strcmp(a, "--until")) {
+            if (parse_u64(a, v, &until))
+                return TZ_EXIT_BAD_INPUT;
         } else if (!strcmp(a, "--run")) {
             if (parse_u64(a, v, &run_no))
                 return TZ_EXIT_BAD_INPUT;
@@ -160,6 +165,7 @@ int main(int argc, char **argv)
             return TZ_EXIT_BAD_INPUT;
         }
         const char *db = o.scenario;
+        o.replay_until = until;
         return tz_replay(&o, db, (int64_t)run_no, &r);
     }
     return tz_run_scenario(&o, &r);

@@ -25,6 +25,7 @@ struct tz_run_options {
     int jobs;                 /* sweep worker processes (-j); <= 1: serial */
     int sweep_index;          /* with `single`: the combination to run */
     bool single;              /* run one combination only (replay) */
+    uint64_t replay_until;    /* replay: stop after this many instructions and dump */
 };
 
 /* Exit codes (docs/cli.md). */
