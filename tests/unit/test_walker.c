@@ -791,3 +791,21 @@ Test(tlb, apply)
     cr_expect_eq(tz_tlb_stats(t).misses, 2);
     tz_tlb_destroy(t);
 }
+
+Test(walker, el3_is_always_secure)
+{
+    reset_mem();
+    struct tz_xlat_regs r = regs_el3(0x1000);
+    r.secure = false; /* ignored for EL3 */
+    wr(0, 0x1000, 0x2000 | DESC_TABLE);
+    wr(0, 0x2000, 0x3000 | DESC_TABLE);
+    wr(0, 0x3000, 0x4000 | DESC_TABLE);
+    wr(0, 0x4000, 0x100000ull | AF | ATTR(1) | DESC_PAGE);
+    struct tz_xlat x = walk(&r, 0x0, TZ_ACC_READ);
+    cr_assert_eq(x.fault, TZ_XF_NONE);
+    cr_expect_eq(x.attr.ns, 0);
+    cr_expect_eq(reads_ns[1], 0);
+    r.sctlr = 0;
+    x = walk(&r, 0x0, TZ_ACC_READ);
+    cr_expect_eq(x.attr.ns, 0, "MMU off at EL3: secure PA space");
+}
