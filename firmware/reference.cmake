@@ -47,3 +47,10 @@ target_compile_definitions(nwd-smp PRIVATE NWD_SMP=1)
 foreach(t nwd nwd-smp)
   target_include_directories(${t} PRIVATE ${REF_DIR}/nwd)
 endforeach()
+
+# The normal-world payload for the Raspberry Pi 4 platform (models/platforms/
+# rpi4.dts): BL33 of Debian's TF-A BL31 for rpi4, entered at EL2 at 0x80000
+# (BL31's BL33 address), up to 1 MiB. See firmware/nwd/rpi.c.
+ref_image(nwd-rpi nwd-rpi nwd 0x80000 0x100000
+  ${REF_DIR}/nwd/rpi_start.S ${REF_DIR}/nwd/rpi.c ${REF_DIR}/nwd/fdt.c)
+target_include_directories(nwd-rpi PRIVATE ${REF_DIR}/nwd)

@@ -7,6 +7,11 @@ static const struct tz_device_ops *const models[] = {
     &tz_power_ctrl_ops,
     &tz_gicv2_ops,
     &tz_gicv3_ops,
+    &tz_pl061_ops,
+    &tz_rpi_aux_ops,
+    &tz_rpi_gpio_ops,
+    &tz_rpi_pm_wdt_ops,
+    &tz_rpi_local_ctrl_ops,
 };
 
 const struct tz_device_ops *tz_model_find(const char *compatible)

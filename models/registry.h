@@ -12,5 +12,11 @@ extern const struct tz_device_ops tz_pl011_ops;
 extern const struct tz_device_ops tz_power_ctrl_ops;
 extern const struct tz_device_ops tz_gicv2_ops;
 extern const struct tz_device_ops tz_gicv3_ops;
+extern const struct tz_device_ops tz_pl061_ops;  /* models/gpio/pl061.c */
+/* Raspberry Pi 4 (BCM2711): models/rpi/ */
+extern const struct tz_device_ops tz_rpi_aux_ops;
+extern const struct tz_device_ops tz_rpi_gpio_ops;
+extern const struct tz_device_ops tz_rpi_pm_wdt_ops;
+extern const struct tz_device_ops tz_rpi_local_ctrl_ops;
 
 #endif

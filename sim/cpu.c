@@ -610,14 +610,18 @@ __attribute__((noinline)) static void on_jump(struct tz_cpu *c, uint64_t to)
         e->kind = SITE_ERET;
         return;
     }
-    if (hit)
-        return; /* a known ERET site that returned to the same EL */
-    uint32_t insn = 0;
-    bool eret = read_insn(c, site, &insn) &&
-                (insn == INSN_ERET || insn == INSN_ERETAA || insn == INSN_ERETAB);
-    e->pc = site;
-    e->el = (int8_t)old_el;
-    e->kind = eret ? SITE_ERET : SITE_BRANCH;
+    if (!hit) {
+        uint32_t insn = 0;
+        bool eret = read_insn(c, site, &insn) &&
+                    (insn == INSN_ERET || insn == INSN_ERETAA || insn == INSN_ERETAB);
+        e->pc = site;
+        e->el = (int8_t)old_el;
+        e->kind = eret ? SITE_ERET : SITE_BRANCH;
+    }
+    /* An ERET that stays at the same EL (a handler resuming the code it
+     * interrupted, a trusted OS resuming a thread) is a return too. */
+    if (e->kind == SITE_ERET)
+        on_eret(c, ps, to);
 }
 
 /* Re-synchronises the EL mirror at slice boundaries: an ERET at a site
@@ -821,6 +825,59 @@ static void ic_inval(void *opaque, struct tz_cpu *c, uint64_t v)
     }
 }
 
+/* RMR_EL3 (Arm ARM D19.2, "RMR_EL3, Reset Management Register"), which
+ * Unicorn does not implement: AA64 (bit 0) reads 1; writing RR (bit 1)
+ * requests a Warm reset. What the request does is IMPLEMENTATION DEFINED:
+ * a Cortex-A72 signals WARMRSTREQ and the SoC's reset controller resets the
+ * core, which restarts at its reset vector once it waits in WFI. TF-A's
+ * rpi port relies on that for CPU_OFF (write RR, then WFI: the core comes
+ * back through the reset vector into its hold pen). tzsim performs the
+ * Warm reset when the core next executes WFI (tz_cpu_run): a CPU_POWER off
+ * and on at the reset vector, the entry of the core's last reset
+ * (RVBAR_EL3's role). The request and that vector are kept in the CPU's
+ * register store under RMR_EL3's and RVBAR_EL3's keys. */
+#define KEY_RMR_EL3 TZ_SYSREG(3, 6, 12, 0, 2)
+#define KEY_RVBAR_EL3 TZ_SYSREG(3, 6, 12, 0, 1)
+#define RMR_AA64 1u
+#define RMR_RR 2u
+
+static uint64_t *cpu_store(struct tz_cpu *c, uint16_t key)
+{
+    for (int i = 0; i < c->nimpdef; i++)
+        if (c->impdef[i].key == key)
+            return &c->impdef[i].val;
+    if (c->nimpdef == (int)(sizeof c->impdef / sizeof c->impdef[0]))
+        return NULL;
+    c->impdef[c->nimpdef] = (__typeof__(c->impdef[0])){key, 0};
+    return &c->impdef[c->nimpdef++].val;
+}
+
+static uint64_t rmr_read(void *opaque, struct tz_cpu *c)
+{
+    uint64_t *rr = cpu_store(c, KEY_RMR_EL3);
+    return RMR_AA64 | (rr ? *rr & RMR_RR : 0);
+}
+
+static void rmr_write(void *opaque, struct tz_cpu *c, uint64_t v)
+{
+    uint64_t *rr = cpu_store(c, KEY_RMR_EL3);
+    if (rr)
+        *rr = v & RMR_RR;  /* AA64 stays 1: tzsim resets to AArch64 only */
+}
+
+/* A Warm reset requested through RMR_EL3.RR, at WFI: true if done. */
+static bool warm_reset_at_wfi(struct tz_cpu *c)
+{
+    uint64_t *rr = cpu_store(c, KEY_RMR_EL3), *rvbar = cpu_store(c, KEY_RVBAR_EL3);
+    if (!rr || !(*rr & RMR_RR) || !rvbar)
+        return false;
+    *rr = 0;
+    uint64_t entry = *rvbar;
+    tz_machine_cpu_off(c->m, c);
+    tz_machine_cpu_on(c->m, c->index, entry, 0, c);
+    return true;
+}
+
 void tz_cpu_register_sysregs(struct tz_machine *m)
 {
     static const struct tz_sysreg_ops ops[] = {
@@ -832,6 +889,7 @@ void tz_cpu_register_sysregs(struct tz_machine *m)
         {.name = "IC IALLUIS", .key = TZ_SYSREG(1, 0, 7, 1, 0), .observe = true, .write = ic_inval},
         {.name = "IC IALLU", .key = TZ_SYSREG(1, 0, 7, 5, 0), .observe = true, .write = ic_inval},
         {.name = "IC IVAU", .key = TZ_SYSREG(1, 3, 7, 5, 1), .observe = true, .write = ic_inval},
+        {.name = "RMR_EL3", .key = KEY_RMR_EL3, .read = rmr_read, .write = rmr_write},
     };
     for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
         tz_sysreg_register(m->sysregs, &ops[i]);
@@ -902,7 +960,15 @@ void tz_cpu_reset(struct tz_cpu *c, uint64_t entry, uint64_t x0)
     c->hcr = HCR_RW;
     cp_set(uc, 3, 6, 1, 1, 0, c->scr);  /* SCR_EL3; rebuilds hflags */
     cp_set(uc, 3, 4, 1, 1, 0, c->hcr);  /* HCR_EL2 */
+    /* SCTLR_EL3.{M, A, C, I, WXN, EE} reset to 0 (Arm ARM, SCTLR_EL3): a
+     * core that ran before (CPU_ON again, an RMR_EL3 Warm reset) restarts
+     * with its MMU and caches off. */
+    cp_set(uc, 3, 6, 1, 0, 0, cp_get(uc, 3, 6, 1, 0, 0) &
+           ~(uint64_t)((1u << 0) | (1u << 1) | (1u << 2) | (1u << 12) | (1u << 19) | (1u << 25)));
     set_reg(uc, UC_ARM64_REG_PC, entry);
+    uint64_t *rvbar = cpu_store(c, KEY_RVBAR_EL3);
+    if (rvbar)
+        *rvbar = entry; /* where a Warm reset (RMR_EL3.RR) restarts */
     c->el = 3;
     c->ns = false;
     c->world = -1;
@@ -991,6 +1057,8 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
          * with the PC past it; WFI ends its block. */
         uint32_t insn = 0;
         if (c->icount > before && read_insn(c, now - 4, &insn) && insn == INSN_WFI) {
+            if (warm_reset_at_wfi(c))
+                return;
             if (tz_cpu_any_line(c))
                 return; /* a pending interrupt (even a masked one) wakes WFI at once */
             c->wfi = true;

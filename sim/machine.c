@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <libfdt.h>
+
 #include "models/registry.h"
 #include "models/timer/generic_timer.h"
 
@@ -34,9 +36,13 @@ struct tz_cpu *tz_machine_cpu(struct tz_machine *m, int i)
     return m->cpu[i];
 }
 
+/* The running CPU's time; between runs, the time of the CPU that was
+ * scheduled last (where a trigger stopped the machine). */
 uint64_t tz_machine_ticks(const struct tz_machine *m)
 {
-    return m->running ? tz_cpu_ticks(m->running) : m->round_start;
+    if (m->running)
+        return tz_cpu_ticks(m->running);
+    return m->current ? tz_cpu_ticks(m->current) : m->round_start;
 }
 
 uint64_t tz_machine_ns(const struct tz_machine *m, uint64_t ticks)
@@ -392,7 +398,9 @@ int tz_machine_create(const struct tz_machine_config *cfg, struct tz_machine **o
         dev->ops = ops;
         dev->desc = d;
         if (ops->create(m, d, &dev->state, err)) {
-            tz_error_set(err, m->plat->path, "%s: %s", d->path, err->msg);
+            char why[sizeof err->msg]; /* err->msg cannot be both source and target */
+            snprintf(why, sizeof why, "%s", err->msg);
+            tz_error_set(err, m->plat->path, "%s: %s", d->path, why);
             goto fail;
         }
         m->ndev++;
@@ -469,13 +477,26 @@ int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_
     return 0;
 }
 
+/* Whether every CPU leaves reset together (the platform's /cpus has
+ * `tzsim,start-all-cpus`, docs/platforms.md): on the Raspberry Pi 4 all
+ * cores start at the reset vector and the secondaries wait in the
+ * firmware's hold pens. Otherwise only CPU 0 starts. */
+static bool start_all_cpus(const struct tz_machine *m)
+{
+    int cpus = fdt_path_offset(m->plat->fdt, "/cpus");
+    return cpus >= 0 && fdt_getprop(m->plat->fdt, cpus, "tzsim,start-all-cpus", NULL);
+}
+
 void tz_machine_reset(struct tz_machine *m, uint64_t entry)
 {
-    struct tz_cpu *c = m->cpu[0];
-    c->tick_base = m->round_start - c->icount * m->cfg.cpi;
-    tz_cpu_reset(c, entry, 0);
-    c->powered = true;
-    power_event(m, c, true, entry);
+    int n = start_all_cpus(m) ? m->ncpu : 1;
+    for (int i = 0; i < n; i++) {
+        struct tz_cpu *c = m->cpu[i];
+        c->tick_base = m->round_start - c->icount * m->cfg.cpi;
+        tz_cpu_reset(c, entry, 0);
+        c->powered = true;
+        power_event(m, c, true, entry);
+    }
 }
 
 /* ---- the scheduler ---------------------------------------------------------- */
@@ -601,6 +622,7 @@ static uint64_t next_insn_trigger(const struct tz_machine *m, const struct tz_cp
 static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, uint64_t insn_cap)
 {
     const uint64_t cpi = m->cfg.cpi;
+    m->current = c;
     while (!m->halted && !m->until_met && !m->trigger_stop) {
         if (!c->powered) {
             /* An off CPU's clock follows the round. */
@@ -687,6 +709,8 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
             why = TZ_STOP_TRIGGER;
             break;
         }
+        if (m->until_met && !m->halted)
+            why = TZ_STOP_SCENARIO; /* a console line met run_until's condition */
         if (m->halted || m->until_met)
             break;
         /* Machine-wide events due while no CPU was running them. */
@@ -700,6 +724,8 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
                 struct tz_timed_event e = tz_eq_pop(&m->q_any);
                 e.fn(e.opaque, e.arg);
             }
+            if (m->halted)
+                break; /* an event halted the machine (a watchdog reset) */
         }
         bool events = tz_eq_next(&m->q_any) != UINT64_MAX;
         for (int i = 0; i < m->ncpu; i++)
@@ -996,7 +1022,9 @@ int tz_machine_smc_result(struct tz_machine *m, int cpu, uint64_t out[4])
 void tz_machine_mark(struct tz_machine *m, const char *name)
 {
     struct tz_event ev;
-    tz_event_init(&ev, TZ_EV_MARK, TZ_NA, total_icount(m), tz_machine_ns(m, m->round_start));
+    tz_event_init(&ev, TZ_EV_MARK, m->current ? m->current->index : TZ_NA,
+                  m->current ? m->current->icount : total_icount(m),
+                  tz_machine_ns(m, tz_machine_ticks(m)));
     ev.text = name;
     tz_machine_event(m, NULL, &ev);
 }

@@ -187,7 +187,9 @@ void tz_machine_destroy(struct tz_machine *m);
  * keeps it for symbolising PCs. The machine takes ownership of img. */
 int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_error *err);
 
-/* Resets CPU 0 to EL3 at entry; the other CPUs stay off. */
+/* Resets CPU 0 to EL3 at entry; the other CPUs stay off until the power
+ * controller turns them on, unless the platform asks for all of them to start
+ * (/cpus tzsim,start-all-cpus, as on the Raspberry Pi: docs/platforms.md). */
 void tz_machine_reset(struct tz_machine *m, uint64_t entry);
 
 /* Runs until the guest halts, a limit is met, or a fatal error. Returns the

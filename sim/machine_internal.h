@@ -53,6 +53,7 @@ struct tz_machine {
     struct tz_cpu *cpu[TZ_MAX_CPUS];
     int ncpu;
     struct tz_cpu *running;          /* CPU inside uc_emu_start, or NULL */
+    struct tz_cpu *current;          /* CPU the scheduler ran last */
 
     struct tz_sysreg_table *sysregs;
     struct tz_gtimer *gtimer;
