@@ -634,7 +634,7 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
         if (now >= round_end)
             return;
         fire_due(m, c, now);
-        if (m->halted || !c->powered)
+        if (m->halted || !c->powered || m->trigger_stop)
             continue;
         if (c->wfi) {
             if (!tz_cpu_any_line(c)) {
@@ -652,6 +652,10 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
             tz_cpu_try_inject(c);
         if (tz_cpu_any_line(c))
             tz_cpu_check_interrupts(c);
+        /* A timed event, an injection or an interrupt entry above may have
+         * fired a trigger: stop here, at its exact point. */
+        if (m->trigger_stop || m->halted)
+            return;
         uint64_t total = total_icount(m);
         if (total >= insn_cap)
             return;

@@ -56,6 +56,33 @@
 #define TZT_FID_CALL_DONE       0xB2000101  /* S-EL1 -> monitor: x1..x4 = results */
 #define TZT_FID_UNKNOWN         0xB2000FFF  /* not served by anyone: -1 from the monitor */
 
+/* Interrupt flows (firmware/README.md "Interrupt flows", docs/gic.md
+ * "End-to-end flows"). TZT_FID_IRQ_SETUP switches them on, per core; until
+ * then the calls of the 0xB2000003..0xB200000F range reach S-EL1's ordinary
+ * call entry, which answers -1. After it, the monitor forwards that range to
+ * S-EL1's interrupt entry (ENTRY_DONE x2). */
+#define TZT_FID_IRQ_CALL_FIRST  0xB2000003
+#define TZT_FID_IRQ_CALL_LAST   0xB200000F
+#define TZT_FID_YIELD_LOOP      0xB2000003  /* x1 = iterations, x2 = secure timer delay (0: none):
+                                             * a yielding call with interrupts unmasked ->
+                                             * 0, iterations, preemptions, secure interrupts
+                                             * handled in it; or TZT_INTERRUPTED */
+#define TZT_FID_RESUME          0xB2000004  /* x1 = cookie: go on with the interrupted call */
+#define TZT_FID_SEC_TIMER       0xB2000005  /* x1 = delay in counter ticks: arm the secure timer */
+#define TZT_FID_IRQ_STATS       0xB2000006  /* x1 = core -> secure interrupts taken from the
+                                             * normal world, handled in the secure world,
+                                             * preemptions, last secure INTID */
+#define TZT_FID_SEND_SGI        0xB2000007  /* x1 = target core, x2 = secure SGI (8..15) */
+#define TZT_FID_FIQ             0xB2000102  /* monitor -> S-EL1 interrupt entry (x0): a secure
+                                             * interrupt was taken to EL3 from the normal world */
+#define TZT_FID_FIQ_DONE        0xB2000103  /* S-EL1 -> monitor: handled, resume the normal world */
+#define TZT_FID_IRQ_SETUP       0xB2000110  /* NS -> monitor: GIC security set-up and interrupt
+                                             * routing on this core -> 0, GIC version (2 or 3) */
+/* x0 of a yielding call preempted by a normal-world interrupt (as OP-TEE's
+ * foreign-interrupt RPC): x1 = cookie for TZT_FID_RESUME, x2 = preemptions
+ * of this call so far. */
+#define TZT_INTERRUPTED         0xFFFF0004
+
 /* Arm SMC Calling Convention (DEN0028) */
 #define SMCCC_VERSION           0x80000000
 #define SMCCC_VERSION_1_1       0x10001

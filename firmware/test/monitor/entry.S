@@ -187,3 +187,54 @@ el3_panic_entry:
     bl      mon_vector_panic
 1:  wfi
     b       1b
+
+/* ---- exception vectors with the interrupt flows on ----------------------- */
+
+/* TZT_FID_IRQ_SETUP switches a core to this table (monitor.c): SMCs go
+ * through mon_lower_sync_irq, which also sets SCR_EL3's interrupt routing
+ * for the world it returns to, and an FIQ from a lower EL (a secure
+ * interrupt while the normal world runs: SCR_EL3.FIQ = 1 there) goes to
+ * mon_lower_fiq. A separate table keeps the SMC path of mon_vectors as it
+ * is for cores that never switch the flows on. */
+    .section .text.mon_vectors_irq, "ax"
+    .global mon_vectors_irq
+    .balign 0x800
+mon_vectors_irq:
+    vpanic  0   /* 0x000 current EL with SP_EL0: sync */
+    vpanic  1   /* 0x080 IRQ */
+    vpanic  2   /* 0x100 FIQ */
+    vpanic  3   /* 0x180 SError */
+    vpanic  4   /* 0x200 current EL with SP_EL3: sync */
+    vpanic  5   /* 0x280 IRQ (EL3 runs with interrupts masked) */
+    vpanic  6   /* 0x300 FIQ */
+    vpanic  7   /* 0x380 SError */
+
+    .balign 0x80    /* 0x400 lower EL using AArch64: sync (SMC) */
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    b       el3_lower_sync_irq_entry
+
+    vpanic  9   /* 0x480 lower EL AArch64: IRQ (SCR_EL3.IRQ is never set) */
+
+    .balign 0x80    /* 0x500 lower EL using AArch64: FIQ */
+    sub     sp, sp, #FRAME_SIZE
+    stp     x0, x1, [sp, #0]
+    b       el3_lower_fiq_entry
+
+    vpanic  11  /* 0x580 SError */
+    vpanic  12  /* 0x600 lower EL using AArch32: sync */
+    vpanic  13  /* 0x680 IRQ */
+    vpanic  14  /* 0x700 FIQ */
+    vpanic  15  /* 0x780 SError */
+
+el3_lower_sync_irq_entry:
+    save_frame
+    mov     x0, sp
+    bl      mon_lower_sync_irq
+    b       el3_exit
+
+el3_lower_fiq_entry:
+    save_frame
+    mov     x0, sp
+    bl      mon_lower_fiq
+    b       el3_exit

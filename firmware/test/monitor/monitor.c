@@ -68,6 +68,17 @@ static struct {
     u64 s_call_entry;   /* 0 until ENTRY_DONE */
 } mon;
 
+/* The interrupt flows (TZT_FID_IRQ_SETUP and after; see "interrupt flows"
+ * below). Kept apart from `mon` so that the layout the SMC path uses does
+ * not change. */
+static struct {
+    u64 s_irq_entry;            /* S-EL1's interrupt entry (ENTRY_DONE x2), 0 = none */
+    bool in_fiq[TZT_MAX_CORES]; /* S-EL1 is handling a secure interrupt taken from NS */
+} mon_irq;
+
+extern char mon_vectors_irq[];
+static void irq_setup(struct el3_frame *f) __attribute__((noinline));
+
 /* ---- helpers ------------------------------------------------------------- */
 
 static unsigned this_core(void)
@@ -372,6 +383,10 @@ static void standard_call(struct mon_core *c, struct el3_frame *f, u32 fid, bool
                    from_ns ? "normal" : "secure", this_core());
         tzt_powerctl_system(TZT_PWR_SYSTEM_RESET);
     default:
+        if (fid == TZT_FID_IRQ_SETUP && from_ns) {
+            irq_setup(f);  /* sets x0 and x1 */
+            return;
+        }
         ret = SMCCC_NOT_SUPPORTED;
         break;
     }
@@ -394,6 +409,7 @@ static void entry_done(struct mon_core *c, struct el3_frame *f)
     mon.s_boot_sys = s->sys;
     c->s_valid = true;
     mon.s_call_entry = f->x[1];
+    mon_irq.s_irq_entry = f->x[2];
     tzt_printf("monitor: S-EL1 ready (call entry 0x%lx), entering NS-EL1 at 0x%x\n",
                mon.s_call_entry, TZT_NSEL1_ENTRY);
     enter_ns_fresh(c, f, TZT_NSEL1_ENTRY, 0);
@@ -469,4 +485,153 @@ void mon_lower_sync(struct el3_frame *f)
         else
             standard_call(c, f, fid, false);
     }
+}
+
+/* ---- interrupt flows ------------------------------------------------------------- */
+
+/*
+ * Switched on per core by the normal world's TZT_FID_IRQ_SETUP (docs/gic.md,
+ * "End-to-end flows"). Routing (Arm ARM D1.3.6; IHI 0069 4.6):
+ *
+ *   world running   SCR_EL3.FIQ  SCR_EL3.IRQ   a secure interrupt   a normal-world one
+ *   normal          1            0             FIQ -> EL3           IRQ -> NS-EL1
+ *   secure          0            0             -> S-EL1             -> S-EL1 (preempts)
+ *
+ * A secure interrupt is an FIQ while the normal world runs (GICv2 Group 0
+ * with FIQEn; GICv3 Group 0 and Secure Group 1), so it reaches EL3, which
+ * runs S-EL1's interrupt entry with x0 = TZT_FID_FIQ; S-EL1 acknowledges and
+ * ends it and returns with TZT_FID_FIQ_DONE, and the normal world resumes
+ * exactly where it was. While the secure world runs nothing is routed to
+ * EL3: S-EL1 handles its own interrupts, and a normal-world interrupt
+ * (GICv2: IRQ; GICv3: FIQ, Group 1 of the other Security state) makes S-EL1
+ * suspend its yielding call and end it with TZT_INTERRUPTED. SCR_EL3.ST
+ * gives S-EL1 the secure physical timer.
+ */
+
+#define SCR_ST  (1 << 11)  /* Secure EL1 may use the secure physical timer */
+
+/* SCR_EL3 routing for the world the next ERET enters (SCR_EL3.NS). */
+static void irq_route(void)
+{
+    u64 scr = read_sysreg(scr_el3);
+    scr = (scr & ~(u64)SCR_FIQ) | SCR_ST;
+    if (scr & SCR_NS)
+        scr |= SCR_FIQ;
+    write_sysreg(scr_el3, scr);
+}
+
+/* TZT_FID_IRQ_SETUP from the normal world: the GIC's security set-up for
+ * this core, then this core's exceptions go through mon_vectors_irq.
+ * x0 = 0 and x1 = the GIC version, or x0 = -1 (no S-EL1 interrupt entry, no
+ * GIC). Out of line (a tail call from standard_call), so that the code of
+ * the other standard calls stays as it was. */
+static void irq_setup(struct el3_frame *f)
+{
+    unsigned ver = 0;
+    if (mon.s_call_entry != 0 && mon_irq.s_irq_entry != 0)
+        ver = mon_gic_init();
+    if (ver == 0) {
+        f->x[0] = (u64)SMCCC_NOT_SUPPORTED;
+        return;
+    }
+    write_sysreg(vbar_el3, (u64)(uintptr_t)mon_vectors_irq);
+    isb();
+    irq_route();  /* back to the normal world: SCR_EL3.FIQ = 1 */
+    tzt_printf("monitor: interrupt flows on for core %u (GICv%u)\n", this_core(), ver);
+    f->x[0] = 0;
+    f->x[1] = ver;
+}
+
+/* The first S-EL1 context of a core (as forward_call makes it). */
+static void s_context_valid(struct mon_core *c)
+{
+    if (!c->s_valid) {
+        memset(&c->world[WORLD_S].gp, 0, sizeof(c->world[WORLD_S].gp));
+        c->world[WORLD_S].sys = mon.s_boot_sys;
+        c->world[WORLD_S].sys.sp_el1 = 0;
+        c->s_valid = true;
+    }
+}
+
+/* An interrupt-flow call (0xB2000003..0xB200000F) from the normal world:
+ * as forward_call, to S-EL1's interrupt entry. */
+static void irq_forward(struct mon_core *c, struct el3_frame *f)
+{
+    struct world_ctx *ns = &c->world[WORLD_NS], *s = &c->world[WORLD_S];
+    ns->gp = *f;
+    el1_save(&ns->sys);
+    s_context_valid(c);
+    el1_restore(&s->sys);
+    *f = s->gp;
+    for (int i = 0; i <= 4; i++)
+        f->x[i] = ns->gp.x[i];
+    f->elr_el3 = mon_irq.s_irq_entry;
+    f->spsr_el3 = TZT_SPSR_EL1H_DAIF;
+    c->in_call = true;
+    set_world(WORLD_S);
+}
+
+/* S-EL1 handled the secure interrupt(s): the normal world goes on exactly
+ * where the FIQ took it (its frame holds ELR_EL3/SPSR_EL3 of the FIQ). */
+static void fiq_done(struct mon_core *c, struct el3_frame *f)
+{
+    unsigned core = this_core();
+    if (!mon_irq.in_fiq[core]) {
+        f->x[0] = (u64)SMCCC_NOT_SUPPORTED;
+        return;
+    }
+    struct world_ctx *ns = &c->world[WORLD_NS], *s = &c->world[WORLD_S];
+    s->gp = *f;
+    el1_save(&s->sys);
+    el1_restore(&ns->sys);
+    *f = ns->gp;
+    mon_irq.in_fiq[core] = false;
+    set_world(WORLD_NS);
+}
+
+void mon_lower_sync_irq(struct el3_frame *f)
+{
+    u64 esr = read_sysreg(esr_el3);
+    if (((esr >> ESR_EC_SHIFT) & 0x3f) == ESR_EC_SMC64) {
+        struct mon_core *c = &mon.core[this_core()];
+        u32 fid = (u32)f->x[0];
+        if (read_sysreg(scr_el3) & SCR_NS) {
+            if (fid >= TZT_FID_IRQ_CALL_FIRST && fid <= TZT_FID_IRQ_CALL_LAST) {
+                irq_forward(c, f);
+                irq_route();
+                return;
+            }
+        } else if (fid == TZT_FID_FIQ_DONE) {
+            fiq_done(c, f);
+            irq_route();
+            return;
+        }
+    }
+    mon_lower_sync(f);  /* everything else as without the flows (panics on non-SMCs) */
+    irq_route();
+}
+
+/* An FIQ from a lower EL: a secure interrupt while the normal world ran
+ * (SCR_EL3.FIQ is 0 while the secure world runs). Save the normal world as
+ * it was and enter S-EL1's interrupt entry with x0 = TZT_FID_FIQ. */
+void mon_lower_fiq(struct el3_frame *f)
+{
+    unsigned core = this_core();
+    struct mon_core *c = &mon.core[core];
+    if (!(read_sysreg(scr_el3) & SCR_NS) || mon_irq.in_fiq[core])
+        panic_frame("FIQ taken to EL3 from the secure world", core, f);
+    struct world_ctx *ns = &c->world[WORLD_NS], *s = &c->world[WORLD_S];
+    ns->gp = *f;
+    el1_save(&ns->sys);
+    s_context_valid(c);
+    el1_restore(&s->sys);
+    *f = s->gp;
+    f->x[0] = TZT_FID_FIQ;
+    for (int i = 1; i <= 4; i++)
+        f->x[i] = 0;
+    f->elr_el3 = mon_irq.s_irq_entry;
+    f->spsr_el3 = TZT_SPSR_EL1H_DAIF;
+    mon_irq.in_fiq[core] = true;
+    set_world(WORLD_S);
+    irq_route();
 }

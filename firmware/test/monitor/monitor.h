@@ -36,5 +36,14 @@ void mon_warm_boot(struct el3_frame *f);
 void mon_lower_sync(struct el3_frame *f);
 TZT_NORETURN void mon_vector_panic(unsigned vector, struct el3_frame *f);
 
+/* Interrupt flows (TZT_FID_IRQ_SETUP switches a core's VBAR_EL3 to
+ * mon_vectors_irq, whose SMC and FIQ entries call these). */
+void mon_lower_sync_irq(struct el3_frame *f);
+void mon_lower_fiq(struct el3_frame *f);
+
+/* mon_gic.c: the GIC's security set-up for this core (and, on the first
+ * call, the Distributor). Returns the GIC version, 2 or 3, or 0. */
+unsigned mon_gic_init(void);
+
 #endif
 #endif

@@ -8,6 +8,9 @@
  *   ECHO (0xB2000002) -> x1..x4 unchanged
  *   other            -> x1=-1, x2..x4=0
  * The monitor hands x1..x4 to the normal-world caller as x0..x3.
+ * ENTRY_DONE also gives the monitor sel1_irq_entry (x2), where it sends the
+ * interrupt-flow calls and the secure interrupts of the normal world once
+ * the flows are on (sel1_irq.c).
  */
 #include "tzt.h"
 
@@ -20,6 +23,7 @@ u8 sel1_stacks[TZT_MAX_CORES][TZT_STACK_SIZE] __attribute__((aligned(16)));
 static u64 add_count[TZT_MAX_CORES];
 
 extern char sel1_call_entry[];
+extern char sel1_irq_entry[];  /* sel1_irq.c: the interrupt flows */
 
 TZT_NORETURN void sel1_main(void);
 TZT_NORETURN void sel1_call(u64 fid, u64 a1, u64 a2, u64 a3, u64 a4);
@@ -27,7 +31,8 @@ TZT_NORETURN void sel1_call(u64 fid, u64 a1, u64 a2, u64 a3, u64 a4);
 void sel1_main(void)
 {
     tzt_puts("sel1: up\n");
-    struct tzt_smc_res r = tzt_smc(TZT_FID_ENTRY_DONE, (u64)(uintptr_t)sel1_call_entry, 0, 0, 0);
+    struct tzt_smc_res r = tzt_smc(TZT_FID_ENTRY_DONE, (u64)(uintptr_t)sel1_call_entry,
+                                   (u64)(uintptr_t)sel1_irq_entry, 0, 0);
     tzt_printf("sel1: ENTRY_DONE returned x0=0x%lx\n", r.x0);
     tzt_el1_panic("ENTRY_DONE returned");
 }
