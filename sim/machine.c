@@ -679,7 +679,11 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
 enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_limits *lim)
 {
     m->lim = *lim;
-    m->until_met = false;
+    /* A console condition met while a trigger stopped the run still counts
+     * when the run resumes for the same request. */
+    if (!m->keep_until)
+        m->until_met = false;
+    m->keep_until = false;
     uint64_t start = total_icount(m);
     uint64_t cap = m->cfg.max_insns;
     if (lim->insns && start + lim->insns < cap)
@@ -749,8 +753,10 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
             m->dev[i].ops->flush(m->dev[i].state);
     if (m->halted)
         why = m->stop;
-    else if (why == TZ_STOP_TRIGGER)
+    else if (why == TZ_STOP_TRIGGER) {
+        m->keep_until = m->until_met;
         return why; /* the run goes on after the scenario's actions */
+    }
     if (why == TZ_STOP_SCENARIO && !m->stop_text[0])
         snprintf(m->stop_text, sizeof m->stop_text, "run_until condition met");
     return why;

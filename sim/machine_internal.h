@@ -77,6 +77,7 @@ struct tz_machine {
     struct tz_run_limits lim;
     uint64_t until_tick;             /* run_until time_ns, in ticks (exact) */
     bool until_met;
+    bool keep_until;                 /* until_met survives a trigger stop */
 
     /* Console text for checks: "dev: line\n"... */
     char *console;

@@ -1271,8 +1271,12 @@ static void check_failed_msg(struct tz_scenario *s, int line, int cpu, const cha
 {
     char msg[TZ_ERROR_MAX];
     uint64_t ic = s->machine_created ? host_icount(s, cpu) : 0;
-    snprintf(msg, sizeof msg, "%s:%d: %s (%s%d icount %llu)", s->path, line, what,
-             cpu < 0 ? "all cpus" : "cpu", cpu < 0 ? 0 : cpu, (unsigned long long)ic);
+    if (cpu < 0)
+        snprintf(msg, sizeof msg, "%s:%d: %s (all CPUs: %llu instructions)", s->path, line, what,
+                 (unsigned long long)ic);
+    else
+        snprintf(msg, sizeof msg, "%s:%d: %s (cpu%d icount %llu)", s->path, line, what, cpu,
+                 (unsigned long long)ic);
     s->checks_failed++;
     if (s->host->check_failed)
         s->host->check_failed(s->host->ctx, msg);

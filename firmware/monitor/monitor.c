@@ -130,7 +130,7 @@ void mon_panic(const char *why, u64 detail, const struct el3_frame *f)
         for (int i = 0; i < 31; i++)
             tzt_printf("  x%d=0x%016lx%s", i, f->x[i], (i % 4 == 3 || i == 30) ? "\n" : "");
     }
-    tzt_powerctl_system(TZT_PWR_SYSTEM_OFF);
+    psci_system_finish(TZT_PWR_SYSTEM_OFF);
 }
 
 void mon_vector_panic(unsigned vector, struct el3_frame *f)

@@ -13,6 +13,16 @@
 #define PLAT_CONSOLE_BASE       TZT_UART1_BASE      /* secure PL011 */
 #define PLAT_POWERCTL_BASE      TZT_POWERCTL_BASE   /* tzsim,power-ctrl */
 
+/* qemu-virt's secure PL061 GPIO: QEMU wires output line 0 to power-off and
+ * line 1 to reset (its "gpio-pwr" device; TF-A's plat/qemu uses them), and
+ * tzsim models the same (models/gpio/pl061.c). SYSTEM_OFF/RESET drive these
+ * lines rather than tzsim's power controller, which QEMU lacks: the same
+ * monitor powers off on both (docs/differential.md). */
+#define PLAT_SECURE_GPIO_BASE   0x090b0000
+#define PLAT_GPIO_POWEROFF_LINE 0
+#define PLAT_GPIO_RESET_LINE    1
+#define PL061_DIR               0x400
+
 /* The GIC: qemu-virt comes with a GICv2 (platform "qemu-virt": CPU
  * interface at 0x08010000) or a GICv3 (platform "qemu-virt-gicv3":
  * redistributors from 0x080a0000); the distributor is at 0x08000000 in both.

@@ -2,7 +2,8 @@
 /*
  * PSCI 1.1 (Arm DEN0022) on tzsim's power controller: VERSION, FEATURES,
  * CPU_SUSPEND, CPU_OFF, CPU_ON, AFFINITY_INFO, MIGRATE_INFO_TYPE,
- * SYSTEM_OFF, SYSTEM_RESET. Power events that concern the secure OS are
+ * SYSTEM_OFF, SYSTEM_RESET (the latter two through the secure PL061, see
+ * psci_system_finish). Power events that concern the secure OS are
  * first handed to OP-TEE (opteed.c), and finished here when it has
  * answered: a core coming on runs OP-TEE's cpu_on_entry before the normal
  * world gets it; CPU_OFF, CPU_SUSPEND (power down), SYSTEM_OFF and
@@ -180,9 +181,22 @@ static int64_t affinity_info(u64 target, u64 lowest_level)
     }
 }
 
+/* System off/reset through the secure PL061's power lines (platform.h):
+ * what QEMU virt wires, and what tzsim models (it stops at the write). Not
+ * through tzsim's power controller, which QEMU lacks: an access there is an
+ * external abort. QEMU acts on the line asynchronously, a few instructions
+ * later, so the core waits in WFI. PL061 DATA: address bits [9:2] select
+ * the lines written. */
 void psci_system_finish(u32 what)
 {
-    tzt_powerctl_system(what);
+    u32 bit = 1u << (what == TZT_PWR_SYSTEM_OFF ? PLAT_GPIO_POWEROFF_LINE : PLAT_GPIO_RESET_LINE);
+    dsb();
+    mmio_write32(PLAT_SECURE_GPIO_BASE + PL061_DIR,
+                 mmio_read32(PLAT_SECURE_GPIO_BASE + PL061_DIR) | bit);
+    mmio_write32(PLAT_SECURE_GPIO_BASE + (bit << 2), bit);
+    dsb();
+    for (;;)
+        wfi();
 }
 
 static void system_off(struct mon_core *c, struct el3_frame *f, u32 what, bool from_ns)
