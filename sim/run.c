@@ -676,6 +676,18 @@ int tz_replay(const struct tz_run_options *o, const char *db, int64_t run, struc
     int index = 0;
     sscanf(row.params, "index=%d", &index);
     struct tz_run_options ro = *o;
+    /* Scenarios may query their own trace: without --db the replay writes a
+     * temporary one, removed afterwards. */
+    char tmpdb[64] = "";
+    if (!o->db) {
+        snprintf(tmpdb, sizeof tmpdb, "/tmp/tzsim-replay-XXXXXX");
+        int fd = mkstemp(tmpdb);
+        if (fd >= 0)
+            close(fd);
+        else
+            tmpdb[0] = 0;
+        ro.db = tmpdb[0] ? tmpdb : NULL;
+    }
     ro.scenario = row.scenario;
     ro.sweep_index = index;
     ro.single = true;
@@ -686,12 +698,21 @@ int tz_replay(const struct tz_run_options *o, const char *db, int64_t run, struc
         fprintf(out, "tzsim: replaying run %lld of %s up to instruction %llu\n", (long long)run,
                 db, (unsigned long long)o->replay_until);
         tz_run_scenario(&ro, r);
+        if (tmpdb[0])
+            unlink(tmpdb);
         return r->exit_code = TZ_EXIT_OK;
     }
-    ro.db = o->db; /* where the replay's own trace goes (may be NULL) */
     fprintf(out, "tzsim: replaying run %lld of %s: %s [%s]\n", (long long)run, db, row.scenario,
             row.params);
     int code = tz_run_scenario(&ro, r);
+    if (tmpdb[0]) {
+        char side[80];
+        unlink(tmpdb);
+        snprintf(side, sizeof side, "%s-wal", tmpdb);
+        unlink(side);
+        snprintf(side, sizeof side, "%s-shm", tmpdb);
+        unlink(side);
+    }
     if (code == TZ_EXIT_BAD_INPUT)
         return code;
     bool same = !strcmp(r->digest, row.digest);

@@ -585,6 +585,13 @@ static void fiq_done(struct mon_core *c, struct el3_frame *f)
     el1_save(&s->sys);
     el1_restore(&ns->sys);
     *f = ns->gp;
+#ifdef TZT_BUG_FIQ_X17
+    /* A deliberate bug for tests (monitor-bug-x17.elf only): on the path
+     * where S-EL1 handled several interrupts in one entry (x1 of FIQ_DONE),
+     * x17 is not restored, so the normal world gets S-EL1's. */
+    if (s->gp.x[1] >= 2)
+        f->x[17] = s->gp.x[17];
+#endif
     mon_irq.in_fiq[core] = false;
     set_world(WORLD_NS);
 }

@@ -142,10 +142,12 @@ static unsigned handle_secure(bool from_ns)
 /* TZT_FID_FIQ: the monitor took a secure interrupt from the normal world. */
 static TZT_NORETURN void fiq_from_ns(void)
 {
-    if (handle_secure(true) == 0)
+    unsigned n = handle_secure(true);
+    if (n == 0)
         tzt_printf("sel1: FIQ entry on core %u with no secure interrupt pending\n",
                    tzt_core_index());
-    struct tzt_smc_res r = tzt_smc(TZT_FID_FIQ_DONE, 0, 0, 0, 0);
+    /* x1: how many interrupts this entry handled (informational). */
+    struct tzt_smc_res r = tzt_smc(TZT_FID_FIQ_DONE, n, 0, 0, 0);
     tzt_printf("sel1: FIQ_DONE returned x0=0x%lx\n", r.x0);
     tzt_el1_panic("FIQ_DONE returned");
 }
