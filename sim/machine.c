@@ -13,6 +13,7 @@
 #include "machine_internal.h"
 
 #include <assert.h>
+#include <stdarg.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -939,6 +940,31 @@ int tz_machine_take_fired(struct tz_machine *m, int *ids, int *cpus, int max)
     return n;
 }
 
+/* Records an input from the scenario, stamped with the machine's present
+ * position (docs/trace-schema.md, INJECT). */
+static void inject_event(struct tz_machine *m, int cpu, uint64_t value, uint64_t addr,
+                         const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void inject_event(struct tz_machine *m, int cpu, uint64_t value, uint64_t addr,
+                         const char *fmt, ...)
+{
+    char text[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    struct tz_cpu *c = cpu >= 0 && cpu < m->ncpu ? m->cpu[cpu] : m->current;
+    struct tz_event ev;
+    if (c)
+        tz_event_for(&ev, TZ_EV_INJECT, c);
+    else
+        tz_event_init(&ev, TZ_EV_INJECT, TZ_NA, total_icount(m), tz_machine_ns(m, tz_machine_ticks(m)));
+    ev.a[0] = value;
+    ev.a[1] = addr;
+    ev.na = 2;
+    ev.text = text;
+    tz_machine_event(m, c, &ev);
+}
+
 int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, struct tz_error *err)
 {
     if (!m->intc)
@@ -962,6 +988,8 @@ int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, str
         memset(&l->line, 0, sizeof l->line);
         tz_irq_connect(&l->line, m->intc->ops->irq_in, m->intc->state, TZ_INTC_IN(cpu, intid));
     }
+    inject_event(m, m->current ? m->current->index : -1, level, 0, "irq intid %d cpu %d level %d",
+                 intid, cpu, level);
     tz_irq_set(&l->line, level);
     return 0;
 }
@@ -976,6 +1004,7 @@ int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool writ
         if (addr >= ram->base && addr - ram->base + size <= ram->size) {
             uint8_t *p = ram->host + (addr - ram->base);
             if (write) {
+                inject_event(m, -1, *val, addr, "mem_write 0x%" PRIx64 " size %u", addr, size);
                 uint64_t v = *val;
                 for (unsigned i = 0; i < size; i++, v >>= 8)
                     p[i] = (uint8_t)v; /* little-endian guest */
@@ -1001,6 +1030,8 @@ int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, 
     if (tz_cpu_reg_by_name(m->cpu[cpu], name, write, val))
         return tz_error_set(err, NULL, "unknown register '%s' (x0..x30, sp, pc, pstate, "
                             "sp_el0..3, elr/spsr/esr/far/vbar/sctlr_el1..3, scr_el3, hcr_el2)", name);
+    if (write)
+        inject_event(m, cpu, *val, 0, "set_reg cpu%d %s", cpu, name);
     return 0;
 }
 
@@ -1015,6 +1046,8 @@ int tz_machine_inject_smc(struct tz_machine *m, int cpu, const uint64_t args[8],
     if (c->inj.pending || c->inj.active)
         return tz_error_set(err, NULL, "cpu%d already has an injected SMC in flight", cpu);
     memcpy(c->inj.args, args, sizeof c->inj.args);
+    inject_event(m, cpu, args[0], 0, "smc cpu%d fid 0x%" PRIx64 " x1 0x%" PRIx64 " x2 0x%" PRIx64,
+                 cpu, args[0], args[1], args[2]);
     c->inj.done_id = done_id;
     c->inj.pending = true;
     tz_cpu_try_inject(c);
