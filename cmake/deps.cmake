@@ -49,5 +49,6 @@ set_target_properties(PkgConfig::FDT PROPERTIES IMPORTED_LOCATION "${FDT_LIBRARY
                       INTERFACE_INCLUDE_DIRECTORIES "${FDT_INCLUDE_DIR}")
 pkg_check_modules(SQLITE REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(LUA REQUIRED IMPORTED_TARGET lua5.4)
+pkg_check_modules(CAPSTONE REQUIRED IMPORTED_TARGET capstone)
 find_program(DTC dtc REQUIRED)
 find_program(AARCH64_CC aarch64-linux-gnu-gcc REQUIRED)

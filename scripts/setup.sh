@@ -30,7 +30,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 PKGS=(build-essential cmake pkg-config gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
       libfdt-dev device-tree-compiler libcriterion-dev libsqlite3-dev sqlite3
-      liblua5.4-dev ca-certificates debian-archive-keyring qemu-system-arm)
+      liblua5.4-dev libcapstone-dev ca-certificates debian-archive-keyring qemu-system-arm)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -22,6 +22,7 @@
 #include <libfdt.h>
 
 #include "models/registry.h"
+#include "tarmac.h"
 #include "models/timer/generic_timer.h"
 
 #define PAGE 4096ull
@@ -673,6 +674,18 @@ static void run_cpu(struct tz_machine *m, struct tz_cpu *c, uint64_t round_end, 
             if (next - c->icount < hard)
                 hard = next - c->icount;
         }
+        if (m->cfg.tarmac && tz_tarmac_in_window(m->cfg.tarmac, total)) {
+            /* Single-step with exact stops and print each instruction. */
+            uint64_t before = c->icount;
+            tz_tarmac_before(m->cfg.tarmac, c);
+            tz_cpu_run(c, 1, 1);
+            if (c->icount > before)
+                tz_tarmac_after(m->cfg.tarmac, c);
+            continue;
+        }
+        if (m->cfg.tarmac && total < tz_tarmac_from(m->cfg.tarmac) &&
+            tz_tarmac_from(m->cfg.tarmac) - total < hard)
+            hard = tz_tarmac_from(m->cfg.tarmac) - total; /* stop where the window opens */
         tz_cpu_run(c, soft ? soft : 1, hard);
     }
 }

@@ -138,6 +138,7 @@ struct tz_machine_config {
     struct tz_trace *trace;              /* not owned; may be NULL */
     FILE *console_out;                   /* UART lines printed here; NULL = not printed */
     bool strict;                         /* guest misbehaviour is fatal */
+    struct tz_tarmac *tarmac;            /* instruction trace window, or NULL (sim/tarmac.h) */
 };
 
 /* A memory access seen by an MMIO device. */

@@ -28,6 +28,9 @@ static void usage(FILE *f)
           "  --strict           treat every guest misbehaviour as fatal\n"
           "  --quiet            do not print console (UART) lines\n"
           "  -j N               run a sweep's combinations in N worker processes\n"
+          "  --trace-insns A..B print every instruction from total instruction A to B\n"
+          "                     (Tarmac-like: PC, EL and world, disassembly, symbol,\n"
+          "                     registers written), to stdout or --tarmac FILE\n"
           "\n"
           "replay re-runs run N of a trace (its scenario and sweep combination) and\n"
           "checks that the digest is the same; --db names the replay's own trace\n"
@@ -100,13 +103,14 @@ int main(int argc, char **argv)
     }
     struct tz_run_options o = {.db = replay ? NULL : "tzsim.db"};
     uint64_t run_no = 0, jobs = 1, until = 0;
+    const char *tarmac_path = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = !strcmp(a, "--db") || !strcmp(a, "--max-insns") || !strcmp(a, "--dtb") ||
                      !strcmp(a, "--fw-dir") || !strcmp(a, "--platform-dir") ||
                      !strcmp(a, "--quantum") || !strcmp(a, "-j") || !strcmp(a, "--run") ||
-                     !strcmp(a, "--until");
+                     !strcmp(a, "--until") || !strcmp(a, "--trace-insns") || !strcmp(a, "--tarmac");
         if (takes && !v) {
             fprintf(stderr, "tzsim: %s needs a value\n", a);
             return TZ_EXIT_BAD_INPUT;
@@ -125,6 +129,17 @@ int main(int argc, char **argv)
                     fprintf(stderr, "tzsim: -j: at most 64 workers\n");
                 return TZ_EXIT_BAD_INPUT;
             }
+        } else if (!strcmp(a, "--trace-insns")) {
+            unsigned long long f, t;
+            int used = 0;
+            if (sscanf(v, "%llu..%llu%n", &f, &t, &used) != 2 || v[used] || t <= f) {
+                fprintf(stderr, "tzsim: --trace-insns: '%s' is not FROM..TO with FROM < TO\n", v);
+                return TZ_EXIT_BAD_INPUT;
+            }
+            o.trace_from = f;
+            o.trace_to = t;
+        } else if (!strcmp(a, "--tarmac")) {
+            tarmac_path = v;
         } else if (!strcmp(a, "--until")) {
             if (parse_u64(a, v, &until))
                 return TZ_EXIT_BAD_INPUT;
@@ -158,6 +173,15 @@ int main(int argc, char **argv)
         return TZ_EXIT_BAD_INPUT;
     }
     o.jobs = (int)jobs;
+    FILE *tarmac = NULL;
+    if (tarmac_path) {
+        tarmac = fopen(tarmac_path, "w");
+        if (!tarmac) {
+            fprintf(stderr, "tzsim: %s: cannot create: %s\n", tarmac_path, strerror(errno));
+            return TZ_EXIT_BAD_INPUT;
+        }
+        o.tarmac_out = tarmac;
+    }
     struct tz_run_report r;
     if (replay) {
         if (!run_no) {
@@ -166,7 +190,13 @@ int main(int argc, char **argv)
         }
         const char *db = o.scenario;
         o.replay_until = until;
-        return tz_replay(&o, db, (int64_t)run_no, &r);
+        int rc = tz_replay(&o, db, (int64_t)run_no, &r);
+        if (tarmac)
+            fclose(tarmac);
+        return rc;
     }
-    return tz_run_scenario(&o, &r);
+    int rc = tz_run_scenario(&o, &r);
+    if (tarmac)
+        fclose(tarmac);
+    return rc;
 }

@@ -11,6 +11,7 @@
 
 #include "machine_internal.h"
 #include "scenario.h"
+#include "tarmac.h"
 
 #ifndef TZSIM_DEFAULT_FW_DIR
 #define TZSIM_DEFAULT_FW_DIR "firmware"
@@ -29,6 +30,7 @@ struct run_ctx {
     int64_t run_id;
     FILE *out;
     int sweep_index;
+    struct tz_tarmac *tarmac;
 };
 
 static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err);
@@ -80,6 +82,11 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         .console_out = x->o->quiet ? NULL : x->out,
         .strict = x->o->strict,
     };
+    if (x->o->trace_to > x->o->trace_from) {
+        x->tarmac = tz_tarmac_open(x->o->tarmac_out ? x->o->tarmac_out : stdout,
+                                   x->o->trace_from, x->o->trace_to);
+        mc.tarmac = x->tarmac;
+    }
     if (tz_machine_create(&mc, &x->m, err)) {
         for (int j = 0; j < n; j++)
             tz_image_free(imgs[j]);
@@ -438,6 +445,7 @@ static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int i
     if (print_summary)
         summary(&x, status);
     tz_machine_destroy(x.m);
+    tz_tarmac_close(x.tarmac);
     tz_platform_free(x.plat);
     tz_scenario_free(x.scn);
     if (trc) {
@@ -455,6 +463,7 @@ bad_input:
     fprintf(ferr, "tzsim: %s\n", err.msg);
     snprintf(r->error, sizeof r->error, "%s", err.msg);
     tz_machine_destroy(x.m);
+    tz_tarmac_close(x.tarmac);
     tz_platform_free(x.plat);
     tz_scenario_free(x.scn);
     return r->exit_code = TZ_EXIT_BAD_INPUT;

@@ -26,6 +26,8 @@ struct tz_run_options {
     int sweep_index;          /* with `single`: the combination to run */
     bool single;              /* run one combination only (replay) */
     uint64_t replay_until;    /* replay: stop after this many instructions and dump */
+    uint64_t trace_from, trace_to; /* --trace-insns FROM..TO (total instructions); to = 0: none */
+    FILE *tarmac_out;         /* where the instruction trace goes; NULL = stdout */
 };
 
 /* Exit codes (docs/cli.md). */

@@ -138,3 +138,30 @@ Test(inject, sweep_finds_the_deliberate_bug)
         free(out), free(err);
     }
 }
+
+/* An instruction trace of a window changes nothing in the run and has one
+ * Tarmac-like IT record per instruction with disassembly and symbols. */
+Test(inject, tarmac_window_trace)
+{
+    char args[2048], *out1, *err1, *out2, *err2, tm[1024];
+    snprintf(tm, sizeof tm, "%s", tmp_path("window.tarmac"));
+    snprintf(args, sizeof args, "run '%s' --db none --quiet", src_path("scenarios/default.lua"));
+    cr_assert_eq(run_cli(args, &out1, &err1), 0);
+    snprintf(args, sizeof args, "run '%s' --db none --quiet --trace-insns 56380..57380 --tarmac '%s'",
+             src_path("scenarios/default.lua"), tm);
+    cr_assert_eq(run_cli(args, &out2, &err2), 0, "%s", err2);
+    cr_expect_str_eq(strstr(out1, "digest:"), strstr(out2, "digest:"), "tracing changed the run");
+    free(out1), free(err1), free(out2), free(err2);
+    size_t len;
+    char *t = read_file(tm, &len);
+    cr_assert(t);
+    int it = 0;
+    for (char *p = t; (p = strstr(p, " IT (")); p++)
+        it++;
+    cr_expect_eq(it, 1000, "IT records");
+    cr_expect(strstr(t, "56381 ns IT (56381) 000000000e0039f0 f8008485 A EL3h_s : str"), "%.300s", t);
+    cr_expect(strstr(t, "<memset+0x30>"));
+    cr_expect(strstr(t, " R X4 "));
+    cr_expect(strstr(t, "eret"));
+    free(t);
+}
