@@ -1,6 +1,7 @@
--- Real OP-TEE on two cores: as optee.lua, then the normal world starts core 1
+-- Real OP-TEE on four cores: as optee.lua, then the normal world starts cores
+-- 1, 2 and 3 in turn
 -- with PSCI CPU_ON (the monitor runs OP-TEE's cpu_on entry on it first),
--- uses OP-TEE from core 1 (a fast call and a device.pta session) and turns
+-- uses OP-TEE from each (a fast call and a device.pta session) and turns
 -- it off again with PSCI CPU_OFF (OP-TEE's cpu_off entry first); SYSTEM_OFF
 -- goes through OP-TEE's system_off entry. See docs/firmware.md.
 
@@ -8,7 +9,7 @@ local optee = "../third_party/firmware/root/usr/lib/optee/vexpress-qemu_armv8a/t
 
 machine {
     platform = "qemu-virt-gicv3",
-    cpus = 2,
+    cpus = 4,
     max_insns = 50000000,
     images = {
         { file = "fw:monitor/monitor.elf" },
@@ -30,8 +31,12 @@ machine {
     },
     expect_console = {
         "I/TC: Secondary CPU 1 switching to normal world boot",
+        "I/TC: Secondary CPU 2 switching to normal world boot",
+        "I/TC: Secondary CPU 3 switching to normal world boot",
         "nwd[1]: CLOSE_SESSION: ret 0x0",
-        "nwd: smp ok",
+        "nwd[2]: CLOSE_SESSION: ret 0x0",
+        "nwd[3]: CLOSE_SESSION: ret 0x0",
+        "nwd: smp ok (4 cores)",
         "nwd: OP-TEE session test passed",
     },
 }

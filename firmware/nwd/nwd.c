@@ -280,11 +280,11 @@ static void session_test(void)
 
 /* ---- second core (nwd-smp.elf) ------------------------------------------------- */
 
-#define SECONDARY_CORE      1
-#define SECONDARY_CONTEXT   0x5ec0dull
+#define NWD_CORES           4       /* nwd-smp starts cores 1..3, one after another */
+#define SECONDARY_CONTEXT   0x5ec0dull  /* + the core's index */
 #define WAIT_POLLS          100000000u
 
-static u32 secondary_done;  /* set by core 1; cache-coherent on both sides */
+static u32 secondary_done;  /* set by the secondary core; cache-coherent on both sides */
 
 static u64 psci(u32 fid, u64 a1, u64 a2, u64 a3)
 {
@@ -292,47 +292,54 @@ static u64 psci(u32 fid, u64 a1, u64 a2, u64 a3)
     return nwd_smc(a).a0;
 }
 
-/* Core 1, from PSCI CPU_ON: OP-TEE has run its cpu_on entry on this core
- * before the monitor entered here. A fast and a yielding round trip from
- * this core, then CPU_OFF (OP-TEE's cpu_off entry runs first). */
+/* A secondary core, from PSCI CPU_ON: OP-TEE has run its cpu_on entry on
+ * this core before the monitor entered here. A fast and a yielding round
+ * trip from this core, then CPU_OFF (OP-TEE's cpu_off entry runs first). */
 void nwd_secondary_main(u64 context)
 {
-    tzt_printf("nwd[1]: up on core %u, context 0x%lx\n", tzt_core_index(), context);
-    if (context != SECONDARY_CONTEXT)
-        nwd_fail("core 1: CPU_ON context id", context, SECONDARY_CONTEXT);
+    unsigned core = tzt_core_index();
+    char who[] = "nwd[?]";
+    who[4] = (char)('0' + core % 10);
+    tzt_printf("%s: up on core %u, context 0x%lx\n", who, core, context);
+    if (context != SECONDARY_CONTEXT + core)
+        nwd_fail("secondary core: CPU_ON context id", context, SECONDARY_CONTEXT + core);
     nwd_mmu_enable();
     struct smc_res r = fast_call(OPTEE_SMC_GET_OS_REVISION, 0);
-    tzt_printf("nwd[1]: GET_OS_REVISION %lu.%lu\n", r.a0, r.a1);
-    device_pta_roundtrip("nwd[1]");
-    tzt_printf("nwd[1]: done, CPU_OFF\n");
+    tzt_printf("%s: GET_OS_REVISION %lu.%lu\n", who, r.a0, r.a1);
+    device_pta_roundtrip(who);
+    tzt_printf("%s: done, CPU_OFF\n", who);
     WRITE_ONCE(secondary_done, 1);
     dsb();
     psci(PSCI_CPU_OFF, 0, 0, 0);
-    nwd_fail("core 1: CPU_OFF returned", 0, 0);
+    nwd_fail("secondary core: CPU_OFF returned", 0, 0);
 }
 
 #ifdef NWD_SMP
-/* Core 0: start core 1, wait until it has finished and is off. Core 0 stays
- * out of OP-TEE and of the shared-memory pool meanwhile. */
+/* Core 0: start each secondary core in turn, wait until it has finished and
+ * is off. Core 0 stays out of OP-TEE and of the shared-memory pool meanwhile. */
 static void smp_test(void)
 {
     extern char secondary_entry[];
-    u64 st = psci(PSCI_AFFINITY_INFO, SECONDARY_CORE, 0, 0);
-    if (st != PSCI_AFF_OFF)
-        nwd_fail("AFFINITY_INFO(core 1) before CPU_ON", st, PSCI_AFF_OFF);
-    tzt_printf("nwd: starting core 1\n");
-    u64 ret = psci(PSCI_CPU_ON, SECONDARY_CORE, (u64)(uintptr_t)secondary_entry,
-                   SECONDARY_CONTEXT);
-    if (ret != PSCI_SUCCESS)
-        nwd_fail("CPU_ON(core 1)", ret, PSCI_SUCCESS);
-    u32 polls = 0;
-    while (!READ_ONCE(secondary_done))
-        if (++polls == WAIT_POLLS)
-            nwd_fail("timed out waiting for core 1", polls, 0);
-    for (polls = 0; psci(PSCI_AFFINITY_INFO, SECONDARY_CORE, 0, 0) != PSCI_AFF_OFF;)
-        if (++polls == 1000000u)
-            nwd_fail("timed out waiting for core 1 to be off", polls, 0);
-    tzt_printf("nwd: smp ok\n");
+    for (unsigned core = 1; core < NWD_CORES; core++) {
+        u64 st = psci(PSCI_AFFINITY_INFO, core, 0, 0);
+        if (st != PSCI_AFF_OFF)
+            nwd_fail("AFFINITY_INFO(secondary) before CPU_ON", st, PSCI_AFF_OFF);
+        WRITE_ONCE(secondary_done, 0);
+        dsb();
+        tzt_printf("nwd: starting core %u\n", core);
+        u64 ret = psci(PSCI_CPU_ON, core, (u64)(uintptr_t)secondary_entry,
+                       SECONDARY_CONTEXT + core);
+        if (ret != PSCI_SUCCESS)
+            nwd_fail("CPU_ON(secondary)", ret, PSCI_SUCCESS);
+        u32 polls = 0;
+        while (!READ_ONCE(secondary_done))
+            if (++polls == WAIT_POLLS)
+                nwd_fail("timed out waiting for a secondary core", core, 0);
+        for (polls = 0; psci(PSCI_AFFINITY_INFO, core, 0, 0) != PSCI_AFF_OFF;)
+            if (++polls == 1000000u)
+                nwd_fail("timed out waiting for a secondary core to be off", core, 0);
+    }
+    tzt_printf("nwd: smp ok (%u cores)\n", NWD_CORES);
 }
 #endif
 
