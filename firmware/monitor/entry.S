@@ -10,6 +10,7 @@
  *                   lower ELs are served, everything else is a panic
  */
 #include "monitor.h"
+#include "el3_frame.S"
 
     .section .text.boot, "ax"
     .global _start
@@ -52,28 +53,7 @@ mon_warm_entry:
  * stack. Uses x0..x2, no stack. A core outside the supported range parks. */
     .type el3_early_init, %function
 el3_early_init:
-    ldr     x0, =TZT_SCTLR_EL3_VALUE
-    msr     sctlr_el3, x0
-    adrp    x0, mon_vectors
-    add     x0, x0, :lo12:mon_vectors
-    msr     vbar_el3, x0
-    msr     spsel, #1
-    isb
-    mrs     x0, mpidr_el1
-    ubfx    x1, x0, #8, #16         /* Aff2:Aff1 */
-    ubfx    x2, x0, #32, #8         /* Aff3 */
-    orr     x1, x1, x2
-    cbnz    x1, park
-    and     x0, x0, #0xff           /* Aff0 = core index */
-    cmp     x0, #MON_MAX_CORES
-    b.hs    park
-    adrp    x1, mon_stacks
-    add     x1, x1, :lo12:mon_stacks
-    add     x0, x0, #1
-    mov     x2, #MON_STACK_SIZE
-    madd    x1, x0, x2, x1          /* mon_stacks + (index + 1) * size */
-    mov     sp, x1
-    ret
+    el3_early_init_body mon_vectors, mon_stacks, MON_MAX_CORES, MON_STACK_SIZE
 park:
     wfi
     b       park
@@ -83,55 +63,9 @@ park:
  * and returns from the exception. */
     .type el3_exit, %function
 el3_exit:
-    ldp     x0, x1, [sp, #FRAME_ELR_EL3]
-    msr     elr_el3, x0
-    msr     spsr_el3, x1
-    ldr     x0, [sp, #FRAME_SP_EL0]
-    msr     sp_el0, x0
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
-    ldp     x0, x1, [sp, #0]
-    add     sp, sp, #FRAME_SIZE
-    eret
+    el3_restore_frame_eret
     .size el3_exit, . - el3_exit
 
-/* Stores x2..x30, SP_EL0, ELR_EL3 and SPSR_EL3 into the frame at SP (x0 and
- * x1 are stored by the vector entry, which needs a scratch register). */
-    .macro save_frame
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
-    mrs     x2, sp_el0
-    str     x2, [sp, #FRAME_SP_EL0]
-    mrs     x2, elr_el3
-    mrs     x3, spsr_el3
-    stp     x2, x3, [sp, #FRAME_ELR_EL3]
-    .endm
 
     /* A vector entry that pushes a frame and branches to \target. */
     .macro vent target
