@@ -16,6 +16,7 @@
  * of the last SMC, as TF-A does) starts at EL1h with DAIF masked too.
  */
 #include "tsp.h"
+#include "gpr_frame.S"
 
 /* SP = top of this core's stack in \stacks (each \size bytes); x9, x10
  * scratch; x0..x7 untouched. A core index beyond the stacks parks. */
@@ -220,21 +221,7 @@ tsp_el1_vectors:
 
     /* Stores x2..x30, ELR_EL1 and SPSR_EL1 in the frame at SP. */
     .macro save_rest
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #TSP_FRAME_X30]
+    gpr_save_x2_x30
     mrs     x2, elr_el1
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #TSP_FRAME_ELR]
@@ -262,21 +249,7 @@ tsp_thread_resume:
     ldp     x0, x1, [sp, #TSP_FRAME_ELR]
     msr     elr_el1, x0
     msr     spsr_el1, x1
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #TSP_FRAME_X30]
+    gpr_restore_x2_x30
     ldp     x0, x1, [sp]
     add     sp, sp, #TSP_FRAME_SIZE
     eret

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "gpr_frame.S"
 /*
  * EL1 exception vectors for payloads that take interrupts (sel1's interrupt
  * entry, nsel1-irq): IRQ and FIQ taken at EL1 while using SP_EL1 save the
@@ -60,21 +61,7 @@ tzt_el1_irq_vectors:
     vpass 15
 
 el1_irq_common:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    gpr_save_x2_x30
     mrs     x2, elr_el1
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #FR_ELR]
@@ -90,21 +77,7 @@ tzt_el1_frame_return:
     ldp     x2, x3, [sp, #FR_ELR]
     msr     elr_el1, x2
     msr     spsr_el1, x3
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
+    gpr_restore_x2_x30
     ldp     x0, x1, [sp]
     add     sp, sp, #FR_SIZE
     b       tzt_el1_eret

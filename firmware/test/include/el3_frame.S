@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "gpr_frame.S"
 /*
  * EL3 frame handling shared by the test monitor (firmware/test/monitor) and
  * the reference monitor (firmware/monitor). The includer defines
@@ -42,21 +43,7 @@
     msr     spsr_el3, x1
     ldr     x0, [sp, #FRAME_SP_EL0]
     msr     sp_el0, x0
-    ldp     x2, x3, [sp, #16]
-    ldp     x4, x5, [sp, #32]
-    ldp     x6, x7, [sp, #48]
-    ldp     x8, x9, [sp, #64]
-    ldp     x10, x11, [sp, #80]
-    ldp     x12, x13, [sp, #96]
-    ldp     x14, x15, [sp, #112]
-    ldp     x16, x17, [sp, #128]
-    ldp     x18, x19, [sp, #144]
-    ldp     x20, x21, [sp, #160]
-    ldp     x22, x23, [sp, #176]
-    ldp     x24, x25, [sp, #192]
-    ldp     x26, x27, [sp, #208]
-    ldp     x28, x29, [sp, #224]
-    ldr     x30, [sp, #240]
+    gpr_restore_x2_x30
     ldp     x0, x1, [sp, #0]
     add     sp, sp, #FRAME_SIZE
     eret
@@ -65,21 +52,7 @@
 /* Stores x2..x30, SP_EL0, ELR_EL3 and SPSR_EL3 into the frame at SP (x0 and
  * x1 are stored by the vector entry, which needs a scratch register). */
     .macro save_frame
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
-    str     x30, [sp, #240]
+    gpr_save_x2_x30
     mrs     x2, sp_el0
     str     x2, [sp, #FRAME_SP_EL0]
     mrs     x2, elr_el3
