@@ -82,7 +82,16 @@ fetch_debs() { # dest pkg...
   local dest="$1"; shift
   mkdir -p "$dest/debs"
   (cd "$dest/debs" && apt-get "${APT_OPTS[@]}" download "$@")
-  for d in "$dest"/debs/*.deb; do dpkg -x "$d" "$dest/root"; done
+  : > "$dest/manifest.txt"
+  for d in "$dest"/debs/*.deb; do
+    dpkg -x "$d" "$dest/root"
+    # "path package version" for every file: tzsim records which Debian
+    # package an image came from in the trace's meta table.
+    local pkg ver
+    pkg="$(dpkg-deb -f "$d" Package)"
+    ver="$(dpkg-deb -f "$d" Version)"
+    dpkg-deb -c "$d" | awk -v p="$pkg" -v v="$ver" '$1 ~ /^-/ {f=$NF; sub(/^\.\//, "", f); print f, p, v}' >> "$dest/manifest.txt"
+  done
 }
 
 # --- Unicorn -----------------------------------------------------------------
@@ -98,6 +107,9 @@ else
   fetch_debs "$TP/unicorn" libunicorn2t64:amd64 libunicorn-dev:amd64
 fi
 
+if [ "$WITH_FIRMWARE" = 1 ] && [ ! -f "$TP/firmware/manifest.txt" ]; then
+  rm -f "$TP/firmware/.done"
+fi
 if [ "$WITH_FIRMWARE" = 1 ] && [ ! -f "$TP/firmware/.done" ]; then
   private_apt
   rm -rf "$TP/firmware"

@@ -34,6 +34,42 @@ struct run_ctx {
 };
 
 static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err);
+
+/* The Debian package an image file came from: scripts/setup.sh unpacks
+ * packages into DIR/root and lists "path package version" in
+ * DIR/manifest.txt. Writes "package version" to out, or "" if unknown. */
+static void image_package(const char *file, char *out, size_t n)
+{
+    out[0] = 0;
+    char real[4096];
+    if (!realpath(file, real))
+        return;
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", real);
+    for (char *slash = strrchr(dir, '/'); slash && slash != dir; slash = strrchr(dir, '/')) {
+        *slash = 0;
+        size_t dl = strlen(dir);
+        if (dl < 5 || strcmp(dir + dl - 5, "/root") != 0)
+            continue;
+        char manifest[4200];
+        snprintf(manifest, sizeof manifest, "%.*s/manifest.txt", (int)(dl - 5), dir);
+        FILE *f = fopen(manifest, "r");
+        if (!f)
+            continue;
+        const char *rel = real + dl + 1;
+        char line[1024];
+        size_t rl = strlen(rel);
+        while (fgets(line, sizeof line, f)) {
+            if (!strncmp(line, rel, rl) && line[rl] == ' ') {
+                line[strcspn(line, "\n")] = 0;
+                snprintf(out, n, "%s", line + rl + 1);
+                break;
+            }
+        }
+        fclose(f);
+        return;
+    }
+}
 static int write_guest_dtb(struct run_ctx *x, const struct tz_scenario_config *cfg,
                            struct tz_error *err);
 
@@ -130,6 +166,12 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         tz_trace_meta(x->trace, key, tz_image_kind_name(imgs[i]->kind));
         snprintf(key, sizeof key, "image.%d.sha256", i);
         tz_trace_meta(x->trace, key, imgs[i]->sha256);
+        char pkg[256];
+        image_package(imgs[i]->path, pkg, sizeof pkg);
+        if (pkg[0]) {
+            snprintf(key, sizeof key, "image.%d.debian_package", i);
+            tz_trace_meta(x->trace, key, pkg);
+        }
     }
 
     for (int i = 0; i < n; i++) {

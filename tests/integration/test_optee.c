@@ -29,6 +29,9 @@ Test(optee, boot_identify_session)
     cr_expect_eq(r.stats.stop, TZ_STOP_SYSTEM_OFF);
     sqlite3 *d = open_db(tmp_path("optee.db"));
     cr_expect_eq(q1(d, "select count(*) from console where line like 'I/TC: OP-TEE version: %'"), 1);
+    /* The trace says which Debian package the OP-TEE image came from. */
+    cr_expect_eq(q1(d, "select count(*) from meta where key like 'image.%.debian_package'"
+                       " and value = 'optee-os 4.5.0-2'"), 1);
     /* Each identification call made a round trip with OP-TEE's answer. */
     cr_expect_eq(q1(d, "select count(*) from events where kind = 6 and fid = 3204513537"), 1); /* CALLS_UID */
     cr_expect_eq(q1(d, "select a0 from events where kind = 6 and fid = 3204513537"), 0x384fb3e0);
