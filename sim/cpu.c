@@ -661,7 +661,7 @@ __attribute__((noinline)) static bool slow_path(struct tz_cpu *c, uint64_t addr,
         c->precise_pending = true;
         return true;
     }
-    c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
+    c->check_at = (c->poll_masked || c->skip_valid) ? 0 : min_u64(c->soft_end, c->hard_end);
     return false;
 }
 
@@ -697,7 +697,7 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
 {
     struct tz_cpu *c = opaque;
     uint32_t n = size >> 2;
-    if (__builtin_expect(addr != c->next_pc || c->icount + n > c->check_at || c->skip_valid, 0)) {
+    if (__builtin_expect(addr != c->next_pc || c->icount + n > c->check_at, 0)) {
         hook_block_slow(uc, addr, n, c);
         return;
     }
@@ -716,6 +716,19 @@ static void correct_icount(struct tz_cpu *c, uint64_t insn_pc)
 }
 
 /* ---- system registers ----------------------------------------------------- */
+
+/* The CPU's store of registers tzsim keeps for it (IMPLEMENTATION DEFINED
+ * registers, RMR_EL3...): the entry for key, created as 0; NULL when full. */
+static uint64_t *cpu_store(struct tz_cpu *c, uint16_t key)
+{
+    for (int i = 0; i < c->nimpdef; i++)
+        if (c->impdef[i].key == key)
+            return &c->impdef[i].val;
+    if (c->nimpdef == (int)(sizeof c->impdef / sizeof c->impdef[0]))
+        return NULL;
+    c->impdef[c->nimpdef] = (__typeof__(c->impdef[0])){key, 0};
+    return &c->impdef[c->nimpdef++].val;
+}
 
 static uint32_t hook_sysreg(struct tz_cpu *c, bool is_read, uc_arm64_reg rt,
                             const uc_arm64_cp_reg *cp)
@@ -746,24 +759,13 @@ static uint32_t hook_sysreg(struct tz_cpu *c, bool is_read, uc_arm64_reg rt,
     } else {
         /* IMPLEMENTATION DEFINED registers (CPUACTLR_EL1, L2CTLR_EL1...):
          * Unicorn dropped them. tzsim keeps what was written and reads back
-         * the last value (reset 0; L2CTLR_EL1 reports the core count). */
-        int i;
-        for (i = 0; i < c->nimpdef && c->impdef[i].key != key; i++)
-            ;
-        if (i == c->nimpdef && c->nimpdef < (int)(sizeof c->impdef / sizeof c->impdef[0])) {
-            c->impdef[i].key = key;
-            c->impdef[i].val = key == TZ_SYSREG(3, 1, 11, 0, 2)
-                                   ? (uint64_t)(c->m->ncpu - 1) << 24 : 0;
-            c->nimpdef++;
-        }
-        if (i < c->nimpdef) {
-            if (is_read)
-                set_reg(c->uc, rt, c->impdef[i].val);
-            else
-                c->impdef[i].val = cp->val;
-        } else if (is_read) {
-            set_reg(c->uc, rt, 0);
-        }
+         * the last value (reset 0; L2CTLR_EL1 is set at creation to report
+         * the core count). */
+        uint64_t *v = cpu_store(c, key);
+        if (is_read)
+            set_reg(c->uc, rt, v ? *v : 0);
+        else if (v)
+            *v = cp->val;
     }
     if (in_blk)
         c->icount = counted;
@@ -841,16 +843,6 @@ static void ic_inval(void *opaque, struct tz_cpu *c, uint64_t v)
 #define RMR_AA64 1u
 #define RMR_RR 2u
 
-static uint64_t *cpu_store(struct tz_cpu *c, uint16_t key)
-{
-    for (int i = 0; i < c->nimpdef; i++)
-        if (c->impdef[i].key == key)
-            return &c->impdef[i].val;
-    if (c->nimpdef == (int)(sizeof c->impdef / sizeof c->impdef[0]))
-        return NULL;
-    c->impdef[c->nimpdef] = (__typeof__(c->impdef[0])){key, 0};
-    return &c->impdef[c->nimpdef++].val;
-}
 
 static uint64_t rmr_read(void *opaque, struct tz_cpu *c)
 {
@@ -905,6 +897,7 @@ int tz_cpu_create(struct tz_machine *m, int index, struct tz_cpu **out, struct t
     c->m = m;
     c->index = index;
     c->mpidr = m->plat->ncpu > index ? m->plat->cpu[index].mpidr : (uint64_t)index;
+    *cpu_store(c, TZ_SYSREG(3, 1, 11, 0, 2)) = (uint64_t)(m->ncpu - 1) << 24; /* L2CTLR_EL1 */
     c->world = -1;
     uc_err e = uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &c->uc);
     if (e != UC_ERR_OK) {
@@ -1002,7 +995,7 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
     for (;;) {
         c->stop_req = false;
         c->stopped_by_us = false;
-        c->check_at = c->poll_masked ? 0 : min_u64(c->soft_end, c->hard_end);
+        c->check_at = (c->poll_masked || c->skip_valid) ? 0 : min_u64(c->soft_end, c->hard_end);
         uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
         if (c->rearm) {
             c->rearm = false;

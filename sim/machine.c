@@ -450,6 +450,25 @@ void tz_machine_destroy(struct tz_machine *m)
     free(m);
 }
 
+/* Host pointer to guest RAM [addr, addr+len), or NULL if it is not all in
+ * one RAM region. */
+static uint8_t *ram_ptr(struct tz_machine *m, uint64_t addr, uint64_t len)
+{
+    for (int r = 0; r < m->nram; r++) {
+        struct tz_ram *ram = &m->ram[r];
+        if (addr >= ram->base && len <= ram->size && addr - ram->base <= ram->size - len)
+            return ram->host + (addr - ram->base);
+    }
+    return NULL;
+}
+
+/* Code may live there: every CPU's translations of the range are dropped. */
+static void drop_translations(struct tz_machine *m, uint64_t addr, uint64_t len)
+{
+    for (int c = 0; c < m->ncpu; c++)
+        uc_ctl_remove_cache(m->cpu[c]->uc, addr & ~3ull, (addr + len + 3) & ~3ull);
+}
+
 int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_error *err)
 {
     if (m->nimages == (int)(sizeof m->images / sizeof m->images[0])) {
@@ -460,18 +479,13 @@ int tz_machine_load_image(struct tz_machine *m, struct tz_image *img, struct tz_
         const struct tz_segment *seg = &img->seg[s];
         if (!seg->memsz)
             continue;
-        struct tz_ram *ram = NULL;
-        for (int r = 0; r < m->nram; r++)
-            if (seg->paddr >= m->ram[r].base &&
-                seg->paddr - m->ram[r].base + seg->memsz <= m->ram[r].size)
-                ram = &m->ram[r];
-        if (!ram) {
+        uint8_t *dst = ram_ptr(m, seg->paddr, seg->memsz);
+        if (!dst) {
             int rc = tz_error_set(err, img->path, "segment 0x%" PRIx64 "+0x%" PRIx64
                                   " is outside memory", seg->paddr, seg->memsz);
             tz_image_free(img);
             return rc;
         }
-        uint8_t *dst = ram->host + (seg->paddr - ram->base);
         memcpy(dst, seg->data, seg->filesz);
         memset(dst + seg->filesz, 0, seg->memsz - seg->filesz);
     }
@@ -1007,32 +1021,38 @@ int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, str
     return 0;
 }
 
+int tz_machine_write(struct tz_machine *m, uint64_t addr, const void *buf, size_t len,
+                     struct tz_error *err)
+{
+    uint8_t *p = ram_ptr(m, addr, len);
+    if (!p)
+        return tz_error_set(err, NULL, "0x%" PRIx64 " (+%zu) is not in RAM", addr, len);
+    memcpy(p, buf, len);
+    drop_translations(m, addr, len);
+    return 0;
+}
+
 int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool write, uint64_t *val,
                    struct tz_error *err)
 {
     if (size != 1 && size != 2 && size != 4 && size != 8)
         return tz_error_set(err, NULL, "size must be 1, 2, 4 or 8, got %u", size);
-    for (int r = 0; r < m->nram; r++) {
-        struct tz_ram *ram = &m->ram[r];
-        if (addr >= ram->base && addr - ram->base + size <= ram->size) {
-            uint8_t *p = ram->host + (addr - ram->base);
-            if (write) {
-                inject_event(m, -1, *val, addr, "mem_write 0x%" PRIx64 " size %u", addr, size);
-                uint64_t v = *val;
-                for (unsigned i = 0; i < size; i++, v >>= 8)
-                    p[i] = (uint8_t)v; /* little-endian guest */
-                for (int c = 0; c < m->ncpu; c++)
-                    uc_ctl_remove_cache(m->cpu[c]->uc, addr & ~3ull, (addr + size + 3) & ~3ull);
-            } else {
-                uint64_t v = 0;
-                for (unsigned i = 0; i < size; i++)
-                    v |= (uint64_t)p[i] << (8 * i);
-                *val = v;
-            }
-            return 0;
-        }
+    uint8_t *p = ram_ptr(m, addr, size);
+    if (!p)
+        return tz_error_set(err, NULL, "0x%" PRIx64 " (+%u) is not in RAM", addr, size);
+    if (write) {
+        inject_event(m, -1, *val, addr, "mem_write 0x%" PRIx64 " size %u", addr, size);
+        uint64_t v = *val;
+        for (unsigned i = 0; i < size; i++, v >>= 8)
+            p[i] = (uint8_t)v; /* little-endian guest */
+        drop_translations(m, addr, size);
+    } else {
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++)
+            v |= (uint64_t)p[i] << (8 * i);
+        *val = v;
     }
-    return tz_error_set(err, NULL, "0x%" PRIx64 " (+%u) is not in RAM", addr, size);
+    return 0;
 }
 
 int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, uint64_t *val,

@@ -261,6 +261,10 @@ int tz_machine_take_fired(struct tz_machine *m, int *ids, int *cpus, int max);
 int tz_machine_set_irq(struct tz_machine *m, int cpu, int intid, bool level, struct tz_error *err);
 int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool write, uint64_t *val,
                    struct tz_error *err);
+/* Copies len bytes into guest RAM before or between runs (boot handoff,
+ * guest device tree): not a scenario input, so no INJECT event. */
+int tz_machine_write(struct tz_machine *m, uint64_t addr, const void *buf, size_t len,
+                     struct tz_error *err);
 int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, uint64_t *val,
                    struct tz_error *err);
 int tz_machine_inject_smc(struct tz_machine *m, int cpu, const uint64_t args[8], int done_id,

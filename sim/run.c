@@ -305,11 +305,12 @@ static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, str
     for (int i = 0; i < 10; i++)
         sum += (uint32_t)q[i] + (uint32_t)(q[i] >> 32);
     q[1] |= (uint64_t)(uint32_t)(0u - sum) << 32;
-    for (int i = 0; i < 10; i++) {
-        if (tz_machine_mem(x->m, h->addr + 8 * (uint64_t)i, 8, true, &q[i], err))
-            return tz_error_set(err, x->o->scenario, "machine: handoff at 0x%" PRIx64
-                                " does not fit in RAM", h->addr);
-    }
+    uint8_t bytes[sizeof q];
+    for (size_t i = 0; i < sizeof bytes; i++)
+        bytes[i] = (uint8_t)(q[i / 8] >> (8 * (i % 8))); /* little-endian guest */
+    if (tz_machine_write(x->m, h->addr, bytes, sizeof bytes, err))
+        return tz_error_set(err, x->o->scenario, "machine: handoff at 0x%" PRIx64
+                            " does not fit in RAM", h->addr);
     return 0;
 }
 
@@ -331,16 +332,11 @@ static int write_guest_dtb(struct run_ctx *x, const struct tz_scenario_config *c
     }
     fdt_pack(buf);
     fdt_set_totalsize(buf, (uint32_t)size);
-    for (size_t off = 0; off < size; off += 8) {
-        uint64_t v = 0;
-        memcpy(&v, buf + off, size - off < 8 ? size - off : 8);
-        if (tz_machine_mem(x->m, cfg->guest_dtb_addr + off, 8, true, &v, err)) {
-            free(buf);
-            return tz_error_set(err, x->o->scenario, "machine: guest_dtb at 0x%" PRIx64
-                                " (%zu bytes) does not fit in RAM", cfg->guest_dtb_addr, size);
-        }
-    }
+    int rc = tz_machine_write(x->m, cfg->guest_dtb_addr, buf, size, err);
     free(buf);
+    if (rc)
+        return tz_error_set(err, x->o->scenario, "machine: guest_dtb at 0x%" PRIx64
+                            " (%zu bytes) does not fit in RAM", cfg->guest_dtb_addr, size);
     return 0;
 }
 

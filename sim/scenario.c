@@ -803,6 +803,15 @@ static int l_run_until(lua_State *L)
 /* ------------------------------------------------------------------------ */
 /* Checks                                                                   */
 
+/* A failed check: counted (the run's status becomes "failed") and handed
+ * to the host with its message. */
+static void check_failed(struct tz_scenario *s, const char *msg)
+{
+    s->checks_failed++;
+    if (s->host->check_failed)
+        s->host->check_failed(s->host->ctx, msg);
+}
+
 /* Checks that the console output contains text; on failure reports
  * "PATH:LINE: expect_console: 'text' not found in console output". Returns
  * whether it was found. */
@@ -818,9 +827,7 @@ static bool check_console(struct tz_scenario *s, int line, const char *text)
     else
         snprintf(msg, sizeof msg, "%s: expect_console: '%s' not found in console output", s->path,
                  text);
-    s->checks_failed++;
-    if (s->host->check_failed)
-        s->host->check_failed(s->host->ctx, msg);
+    check_failed(s, msg);
     return false;
 }
 
@@ -1277,9 +1284,7 @@ static void check_failed_msg(struct tz_scenario *s, int line, int cpu, const cha
     else
         snprintf(msg, sizeof msg, "%s:%d: %s (cpu%d icount %llu)", s->path, line, what, cpu,
                  (unsigned long long)ic);
-    s->checks_failed++;
-    if (s->host->check_failed)
-        s->host->check_failed(s->host->ctx, msg);
+    check_failed(s, msg);
 }
 
 static const char *const expect_keys[] = {"console", "sql", "reg", "mem", "cpu", "size",
@@ -1878,9 +1883,7 @@ int tz_scenario_exec(struct tz_scenario *s, const struct tz_scenario_host *host,
             snprintf(msg, sizeof msg, "%s:%d: %s never fired before the run ended", s->path,
                      s->trig[id].line, s->trig[id].is_smc ? "the injected SMC's on_return"
                                                           : "this trigger");
-            s->checks_failed++;
-            if (s->host->check_failed)
-                s->host->check_failed(s->host->ctx, msg);
+            check_failed(s, msg);
         }
     rc = 0;
 out:
