@@ -223,43 +223,8 @@ void tz_cpu_dump(struct tz_cpu *c, char *out, size_t n)
 #undef P
 }
 
-void tz_cpu_fatal(struct tz_cpu *c, uint64_t reason_code, uint64_t esr, uint64_t addr,
-                  const char *fmt, ...)
-{
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
-    va_end(ap);
-    char dump[2048];
-    tz_cpu_dump(c, dump, sizeof dump);
-    size_t tl = strlen(what) + strlen(dump) + 2;
-    char *text = malloc(tl);
-    assert(text);
-    snprintf(text, tl, "%s\n%s", what, dump);
-
-    struct tz_event ev;
-    tz_event_for(&ev, TZ_EV_GUEST_ERROR, c);
-    ev.from_el = c->el;
-    ev.from_ns = c->ns;
-    ev.pc = reg(c->uc, UC_ARM64_REG_PC);
-    ev.has_pc = true;
-    ev.a[0] = reason_code;
-    ev.a[1] = esr;
-    ev.a[2] = addr;
-    ev.na = 3;
-    ev.text = text;
-    emit(c, &ev);
-    fprintf(stderr, "tzsim: guest error on cpu%d: %s\n%s", c->index, what, dump);
-    tz_machine_print_recent(c->m, stderr);
-    free(text);
-    c->stop = TZ_CPU_STOP_FATAL;
-    tz_machine_halt(c->m, TZ_STOP_GUEST_ERROR, c);
-    snprintf(c->m->stop_text, sizeof c->m->stop_text, "cpu%d: %s", c->index, what);
-    uc_emu_stop(c->uc);
-}
-
-/* A non-fatal guest error: traced, then the architected result follows. */
+/* A GUEST_ERROR event at the CPU's present state. Alone it is a non-fatal
+ * guest error (the architected result follows); tz_cpu_fatal adds a stop. */
 static void guest_warn(struct tz_cpu *c, uint64_t code, uint64_t esr, uint64_t addr, const char *text)
 {
     struct tz_event ev;
@@ -275,6 +240,31 @@ static void guest_warn(struct tz_cpu *c, uint64_t code, uint64_t esr, uint64_t a
     ev.text = text;
     emit(c, &ev);
 }
+
+void tz_cpu_fatal(struct tz_cpu *c, uint64_t reason_code, uint64_t esr, uint64_t addr,
+                  const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    char dump[2048];
+    tz_cpu_dump(c, dump, sizeof dump);
+    size_t tl = strlen(what) + strlen(dump) + 2;
+    char *text = malloc(tl);
+    assert(text);
+    snprintf(text, tl, "%s\n%s", what, dump);
+    guest_warn(c, reason_code, esr, addr, text);
+    fprintf(stderr, "tzsim: guest error on cpu%d: %s\n%s", c->index, what, dump);
+    tz_machine_print_recent(c->m, stderr);
+    free(text);
+    c->stop = TZ_CPU_STOP_FATAL;
+    tz_machine_halt(c->m, TZ_STOP_GUEST_ERROR, c);
+    snprintf(c->m->stop_text, sizeof c->m->stop_text, "cpu%d: %s", c->index, what);
+    uc_emu_stop(c->uc);
+}
+
 
 /* ---- synchronous exceptions ----------------------------------------------- */
 
