@@ -1032,6 +1032,23 @@ int tz_machine_write(struct tz_machine *m, uint64_t addr, const void *buf, size_
     return 0;
 }
 
+int tz_machine_dma(struct tz_machine *m, const char *master, uint64_t pa, void *buf,
+                   size_t len, bool write, bool ns)
+{
+    (void)master;
+    (void)ns;
+    uint8_t *p = ram_ptr(m, pa, len);
+    if (!p)
+        return -1;
+    if (write) {
+        memcpy(p, buf, len);
+        drop_translations(m, pa, len);
+    } else {
+        memcpy(buf, p, len);
+    }
+    return 0;
+}
+
 int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool write, uint64_t *val,
                    struct tz_error *err)
 {

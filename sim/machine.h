@@ -139,6 +139,7 @@ struct tz_machine_config {
     FILE *console_out;                   /* UART lines printed here; NULL = not printed */
     bool strict;                         /* guest misbehaviour is fatal */
     struct tz_tarmac *tarmac;            /* instruction trace window, or NULL (sim/tarmac.h) */
+    int cache_mode;                      /* enum tz_cache_mode: --cache=off|check|faithful */
 };
 
 /* A memory access seen by an MMIO device. */
@@ -274,5 +275,17 @@ void tz_machine_mark(struct tz_machine *m, const char *name);
 void tz_machine_stop(struct tz_machine *m);
 uint64_t tz_machine_cpu_icount(struct tz_machine *m, int cpu);
 int tz_machine_symbol(const struct tz_machine *m, const char *name, uint64_t *addr);
+
+/* A non-coherent bus master (a DMA engine, a scenario's dma{}) reads or
+ * writes [pa, pa + len) of physical memory in the PA space ns. Caches are
+ * neither used nor snooped: the cache model, when on, records the access
+ * for the coherence checker, and in faithful mode a read returns what
+ * memory holds rather than what a CPU's cache holds. The TZASC applies: a
+ * non-secure master touching secure memory is blocked (reads give zeros,
+ * writes are dropped) and recorded as a finding. master names the device in
+ * findings ("dma@9100000"). Returns 0; -1 if the range is not entirely RAM
+ * (nothing is transferred) or was blocked by the TZASC. */
+int tz_machine_dma(struct tz_machine *m, const char *master, uint64_t pa, void *buf,
+                   size_t len, bool write, bool ns);
 
 #endif

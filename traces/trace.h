@@ -130,6 +130,44 @@ struct tz_run_row {
 };
 int tz_trace_read_run(const char *path, int64_t run, struct tz_run_row *row, struct tz_error *err);
 
+/* One side of a finding (the cache model's struct tz_finding_side, flattened
+ * for the trace; see docs/trace-schema.md, table `findings`). */
+struct tz_finding_side_row {
+    const char *who;       /* "cpu0", "dma@9100000", NULL when unknown */
+    int el, ns;            /* TZ_NA when unknown */
+    uint64_t pc;
+    bool has_pc;
+    const char *sym;       /* symbol of pc ("fn+0x1c"), may be NULL */
+    uint64_t icount;
+    uint64_t va, pa;
+    bool has_va;
+    int64_t smc_fid;       /* SMC function being served, TZ_NA if none */
+    const char *op;        /* "write", "read", "fetch", "fill", "DC IVAC", "reset", ... */
+    const char *attr;      /* attributes of the access: "Normal WB ISH", "Device-nGnRnE", ... */
+};
+
+/* A finding (docs/caches.md, rules). Written when the run ends, with its
+ * final count; the FINDING event marks its first occurrence. */
+struct tz_finding_row {
+    uint32_t id;           /* order of first occurrence in the run, from 0 */
+    int rule;              /* enum tz_cache_rule (models/cache/checker.h) */
+    const char *rule_name; /* "stale-read" ... */
+    const char *missing;   /* the maintenance that was missing, or the TZASC's verdict */
+    uint64_t line_pa;
+    int ns;                /* PA space of the line */
+    uint64_t count;        /* occurrences */
+    uint64_t last_icount;
+    int last_cpu;
+    struct tz_finding_side_row first, second;
+    const char *message;   /* the full sentence printed at the end of the run */
+};
+int tz_trace_finding(struct tz_trace *t, const struct tz_finding_row *f);
+
+/* A named per-run counter (cache hits, misses, write-backs, maintenance by
+ * world...): table `counters` (run, cpu, name, value); cpu TZ_NA for
+ * machine-wide counters. Folded into the digest. */
+void tz_trace_counter(struct tz_trace *t, int cpu, const char *name, uint64_t value);
+
 /* Commits and closes. Safe on NULL. */
 int tz_trace_close(struct tz_trace *t, struct tz_error *err);
 
