@@ -17,6 +17,8 @@ struct tz_checker {
     uint64_t total, dropped;
     tz_finding_sink_fn sink;
     void *sink_ctx;
+    tz_finding_name_fn name;
+    void *name_ctx;
 };
 
 struct tz_checker *tz_checker_create(unsigned max_findings)
@@ -43,6 +45,12 @@ void tz_checker_destroy(struct tz_checker *k)
     free(k);
 }
 
+void tz_checker_set_names(struct tz_checker *k, tz_finding_name_fn fn, void *ctx)
+{
+    k->name = fn;
+    k->name_ctx = ctx;
+}
+
 void tz_checker_set_sink(struct tz_checker *k, tz_finding_sink_fn fn, void *ctx)
 {
     k->sink = fn;
@@ -55,19 +63,19 @@ static uint64_t mix(uint64_t h, uint64_t v)
     return h * 0xff51afd7ed558ccdull;
 }
 
-static uint64_t key_hash(unsigned rule, uint64_t pc1, uint64_t pc2, uint64_t line)
+/* A finding is one pair of code sites: the same rule with the same PCs on
+ * both sides is one bug however many lines (a buffer's worth) it touches,
+ * so repeats on other lines only count. */
+static uint64_t key_hash(unsigned rule, uint64_t pc1, uint64_t pc2)
 {
     uint64_t h = mix(rule, pc1);
     h = mix(h, pc2);
-    h = mix(h, line);
     return h ^ (h >> 29);
 }
 
-static bool same_key(const struct tz_finding *f, unsigned rule, uint64_t pc1, uint64_t pc2,
-                     uint64_t line)
+static bool same_key(const struct tz_finding *f, unsigned rule, uint64_t pc1, uint64_t pc2)
 {
-    return f->rule == rule && f->first.ctx.pc == pc1 && f->second.ctx.pc == pc2 &&
-           f->line_pa == line;
+    return f->rule == rule && f->first.ctx.pc == pc1 && f->second.ctx.pc == pc2;
 }
 
 static int grow_index(struct tz_checker *k)
@@ -78,7 +86,7 @@ static int grow_index(struct tz_checker *k)
         return -1;
     for (size_t i = 0; i < k->n; i++) {
         const struct tz_finding *f = &k->f[i];
-        size_t h = key_hash(f->rule, f->first.ctx.pc, f->second.ctx.pc, f->line_pa) & (cap - 1);
+        size_t h = key_hash(f->rule, f->first.ctx.pc, f->second.ctx.pc) & (cap - 1);
         while (idx[h])
             h = (h + 1) & (cap - 1);
         idx[h] = (uint32_t)i + 1;
@@ -117,22 +125,47 @@ static const char *world(unsigned ns)
 }
 
 /* "cpu1 (secure EL1, pc 0x0e1004c0, icount 5512)" / "DMA master 0 (non-secure)" */
-static void put_who(struct sbuf *b, const struct tz_finding_side *s)
+static void put_master(struct sbuf *b, const struct tz_checker *k, const struct tz_access_ctx *c)
+{
+    char name[96] = "";
+    if (k->name)
+        k->name(k->name_ctx, TZ_NAME_MASTER, (uint64_t)TZ_CTX_DMA_MASTER(c), name, sizeof name);
+    if (name[0])
+        put(b, "%s", name);
+    else
+        put(b, "DMA master %d", TZ_CTX_DMA_MASTER(c));
+}
+
+/* "0x40081234" or "0x40081234 <fill+0x14>" */
+static void put_pc(struct sbuf *b, const struct tz_checker *k, uint64_t pc)
+{
+    char sym[96] = "";
+    if (k->name)
+        k->name(k->name_ctx, TZ_NAME_PC, pc, sym, sizeof sym);
+    put(b, "0x%08" PRIx64, pc);
+    if (sym[0])
+        put(b, " <%s>", sym);
+}
+
+static void put_who(struct sbuf *b, const struct tz_checker *k, const struct tz_finding_side *s)
 {
     const struct tz_access_ctx *c = &s->ctx;
     if (TZ_CTX_IS_DMA(c)) {
-        put(b, "DMA master %d (%s)", TZ_CTX_DMA_MASTER(c), world(c->ns));
+        put_master(b, k, c);
+        put(b, " (%s)", world(c->ns));
         return;
     }
-    put(b, "cpu%d (%s EL%u, pc 0x%08" PRIx64 ", icount %" PRIu64, c->cpu, world(c->ns), c->el,
-        c->pc, c->icount);
+    put(b, "cpu%d (%s EL%u, pc ", c->cpu, world(c->ns), c->el);
+    put_pc(b, k, c->pc);
+    put(b, ", icount %" PRIu64, c->icount);
     if (c->flags & TZ_CTX_HAS_FID)
         put(b, ", serving SMC 0x%08" PRIx32, c->smc_fid);
     put(b, ")");
 }
 
 /* "the write at pc 0x40081234 (icount 5120, cpu0 non-secure EL1)" */
-static void put_ref(struct sbuf *b, const struct tz_finding_side *s, const char *what)
+static void put_ref(struct sbuf *b, const struct tz_checker *k, const struct tz_finding_side *s,
+                    const char *what)
 {
     const struct tz_access_ctx *c = &s->ctx;
     if (s->kind == TZ_SIDE_NONE) {
@@ -140,11 +173,14 @@ static void put_ref(struct sbuf *b, const struct tz_finding_side *s, const char 
         return;
     }
     if (TZ_CTX_IS_DMA(c)) {
-        put(b, "the DMA %s by master %d (%s)", what, TZ_CTX_DMA_MASTER(c), world(c->ns));
+        put(b, "the %s by ", what);
+        put_master(b, k, c);
+        put(b, " (%s)", world(c->ns));
         return;
     }
-    put(b, "the %s at pc 0x%08" PRIx64 " (icount %" PRIu64 ", cpu%d %s EL%u", what, c->pc,
-        c->icount, c->cpu, world(c->ns), c->el);
+    put(b, "the %s at pc ", what);
+    put_pc(b, k, c->pc);
+    put(b, " (icount %" PRIu64 ", cpu%d %s EL%u", c->icount, c->cpu, world(c->ns), c->el);
     if (c->flags & TZ_CTX_HAS_FID)
         put(b, ", serving SMC 0x%08" PRIx32, c->smc_fid);
     if (s->uncached)
@@ -202,6 +238,7 @@ const char *tz_cache_rule_name(enum tz_cache_rule rule)
     case TZ_RULE_ATTR_MISMATCH: return "mismatched-attributes";
     case TZ_RULE_SECURE_ALIAS: return "secure-alias";
     case TZ_RULE_OVERWRITTEN_WRITE: return "overwritten-write";
+    case TZ_RULE_TZASC: return "tzasc-blocked";
     }
     return "?";
 }
@@ -220,6 +257,8 @@ const char *tz_cache_fix_text(enum tz_cache_fix fix)
     case TZ_FIX_CLEAN_ALIAS: return "no DC CIVAC of the other alias";
     case TZ_FIX_CLEAN_BEFORE_NC_WRITE: return "no DC CIVAC/CVAC to PoC";
     case TZ_FIX_CLEAN_BEFORE_RESET: return "no clean (DC CISW/CIVAC)";
+    case TZ_FIX_TZASC_RAZWI: return "blocked by the TZASC: read as zero, write ignored";
+    case TZ_FIX_TZASC_ABORT: return "blocked by the TZASC: external abort";
     }
     return "?";
 }
@@ -234,11 +273,12 @@ static const char *rule_label(unsigned rule)
     case TZ_RULE_ATTR_MISMATCH: return "mismatched attributes";
     case TZ_RULE_SECURE_ALIAS: return "secure/non-secure alias";
     case TZ_RULE_OVERWRITTEN_WRITE: return "overwritten write";
+    case TZ_RULE_TZASC: return "non-secure access to secure memory";
     }
     return "?";
 }
 
-static void format(struct tz_finding *f)
+static void format(const struct tz_checker *k, struct tz_finding *f)
 {
     struct sbuf b = {f->msg, sizeof f->msg, 0};
     const struct tz_finding_side *a = &f->first, *s = &f->second;
@@ -248,7 +288,7 @@ static void format(struct tz_finding *f)
     put(&b, "%s: ", rule_label(f->rule));
     switch (f->rule) {
     case TZ_RULE_STALE_READ:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " %s ", verb(s));
         put_addr(&b, s);
         put(&b, " ");
@@ -256,21 +296,21 @@ static void format(struct tz_finding *f)
         put(&b, "; its newest data is dirty in ");
         put_where(&b, a);
         put(&b, " since ");
-        put_ref(&b, a, "write");
+        put_ref(&b, k, a, "write");
         put(&b, ": %s between the write and the %s", fix, s->kind == TZ_SIDE_FETCH ? "fetch" : "read");
         break;
     case TZ_RULE_STALE_CACHED_READ:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " %s ", verb(s));
         put_addr(&b, s);
         put(&b, " from a clean copy in ");
         put_where(&b, s);
         put(&b, " older than memory, which holds ");
-        put_ref(&b, a, "write");
+        put_ref(&b, k, a, "write");
         put(&b, ": %s between the write and the %s", fix, s->kind == TZ_SIDE_FETCH ? "fetch" : "read");
         break;
     case TZ_RULE_LOST_WRITE:
-        put_who(&b, s);
+        put_who(&b, k, s);
         if (s->kind == TZ_SIDE_RESET)
             put(&b, " was reset");
         else
@@ -280,16 +320,16 @@ static void format(struct tz_finding *f)
         put(&b, " and discarded dirty data at 0x%08" PRIx64 " in ", f->line_pa);
         put_where(&b, a);
         put(&b, " from ");
-        put_ref(&b, a, "write");
+        put_ref(&b, k, a, "write");
         put(&b, ": %s between the write and the %s", fix,
             s->kind == TZ_SIDE_RESET ? "reset" : "invalidate");
         break;
     case TZ_RULE_STALE_INSTR:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " fetched ");
         put_addr(&b, s);
         put(&b, ", modified by ");
-        put_ref(&b, a, "write");
+        put_ref(&b, k, a, "write");
         if (f->fix == TZ_FIX_IC_INVAL) {
             put(&b, " after the last I-cache invalidation on cpu%d covering it", s->ctx.cpu);
         } else {
@@ -299,30 +339,30 @@ static void format(struct tz_finding *f)
         put(&b, ": %s between the write and the fetch", fix);
         break;
     case TZ_RULE_ATTR_MISMATCH:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " accessed ");
         put_addr(&b, s);
         put(&b, " as %s", s->uncached && s->attr.type == TZ_MT_NORMAL ? "Normal NC"
                           : tz_memattr_str(&s->attr, at, sizeof at));
         put(&b, " while a copy brought in by ");
-        put_ref(&b, a, "access");
+        put_ref(&b, k, a, "access");
         put(&b, " as %s is live in ", tz_memattr_str(&a->attr, at, sizeof at));
         put_where(&b, a);
         put(&b, ": %s between the two accesses (or map both alike)", fix);
         break;
     case TZ_RULE_SECURE_ALIAS:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " %s ", verb(s));
         put_addr(&b, s);
         put(&b, " in the %s PA space while the %s copy of the line, %s ", world(f->ns),
             world(!f->ns), a->kind == TZ_SIDE_WRITE ? "dirty from" : "from");
-        put_ref(&b, a, a->kind == TZ_SIDE_WRITE ? "write" : "access");
+        put_ref(&b, k, a, a->kind == TZ_SIDE_WRITE ? "write" : "access");
         put(&b, ", is live in ");
         put_where(&b, a);
         put(&b, ": %s between the two accesses", fix);
         break;
     case TZ_RULE_OVERWRITTEN_WRITE:
-        put_who(&b, s);
+        put_who(&b, k, s);
         put(&b, " wrote ");
         put_addr(&b, s);
         put(&b, " ");
@@ -330,8 +370,14 @@ static void format(struct tz_finding *f)
         put(&b, " while ");
         put_where(&b, a);
         put(&b, " holds a dirty copy from ");
-        put_ref(&b, a, "write");
+        put_ref(&b, k, a, "write");
         put(&b, " whose write-back will overwrite it: %s between the cached write and this write", fix);
+        break;
+    case TZ_RULE_TZASC:
+        put_who(&b, k, s);
+        put(&b, " %s ", s->kind == TZ_SIDE_WRITE ? "wrote" : s->kind == TZ_SIDE_FETCH ? "fetched" : "read");
+        put_addr(&b, s);
+        put(&b, " with a non-secure access: %s", fix);
         break;
     default:
         put(&b, "line 0x%08" PRIx64, f->line_pa);
@@ -346,10 +392,10 @@ bool tz_checker_report(struct tz_checker *k, enum tz_cache_rule rule, enum tz_ca
     assert(rule >= 1 && rule <= TZ_RULE_MAX);
     k->total++;
     uint64_t pc1 = first->ctx.pc, pc2 = second->ctx.pc;
-    size_t h = key_hash(rule, pc1, pc2, line_pa) & (k->idx_cap - 1);
+    size_t h = key_hash(rule, pc1, pc2) & (k->idx_cap - 1);
     while (k->idx[h]) {
         struct tz_finding *f = &k->f[k->idx[h] - 1];
-        if (same_key(f, rule, pc1, pc2, line_pa)) {
+        if (same_key(f, rule, pc1, pc2)) {
             f->count++;
             f->last_icount = second->ctx.icount;
             f->last_cpu = second->ctx.cpu;
@@ -385,7 +431,7 @@ bool tz_checker_report(struct tz_checker *k, enum tz_cache_rule rule, enum tz_ca
     f->count = 1;
     f->last_icount = second->ctx.icount;
     f->last_cpu = second->ctx.cpu;
-    format(f);
+    format(k, f);
     k->idx[h] = (uint32_t)k->n + 1;
     k->n++;
     if (k->n * 2 > k->idx_cap)

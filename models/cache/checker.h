@@ -22,6 +22,8 @@
  *                         one of them dirty;
  *   7 overwritten write   a non-cacheable or DMA write under a dirty cached
  *                         copy, whose write-back will overwrite it.
+ *   8 tzasc-blocked       a non-secure access to secure memory, blocked by
+ *                         the TZASC (the machine reports it; not a cache rule).
  */
 #ifndef TZ_CACHE_CHECKER_H
 #define TZ_CACHE_CHECKER_H
@@ -40,7 +42,8 @@ enum tz_cache_rule {
     TZ_RULE_ATTR_MISMATCH = 5,
     TZ_RULE_SECURE_ALIAS = 6,
     TZ_RULE_OVERWRITTEN_WRITE = 7,
-    TZ_RULE_MAX = 7
+    TZ_RULE_TZASC = 8,
+    TZ_RULE_MAX = 8
 };
 
 /* The maintenance that was missing (persisted: append only). */
@@ -56,6 +59,8 @@ enum tz_cache_fix {
     TZ_FIX_CLEAN_ALIAS = 8,        /* DC CIVAC of the other-world alias */
     TZ_FIX_CLEAN_BEFORE_NC_WRITE = 9, /* DC CIVAC/CVAC before the non-coherent write */
     TZ_FIX_CLEAN_BEFORE_RESET = 10,   /* clean (DC CISW/CIVAC) before the core is reset */
+    TZ_FIX_TZASC_RAZWI = 11,          /* TZASC: the access read as zero / was ignored */
+    TZ_FIX_TZASC_ABORT = 12,          /* TZASC: the access got an external abort */
 };
 
 /* What one side of a finding did. */
@@ -110,9 +115,16 @@ struct tz_checker *tz_checker_create(unsigned max_findings);
 void tz_checker_destroy(struct tz_checker *k);
 void tz_checker_set_sink(struct tz_checker *k, tz_finding_sink_fn fn, void *ctx);
 
+/* Names for messages: a PC's symbol ("fill+0x14"), a DMA master's name.
+ * Writes "" when there is none. */
+enum tz_name_kind { TZ_NAME_PC = 0, TZ_NAME_MASTER = 1 };
+typedef void (*tz_finding_name_fn)(void *ctx, enum tz_name_kind kind, uint64_t value, char *out,
+                                   size_t cap);
+void tz_checker_set_names(struct tz_checker *k, tz_finding_name_fn fn, void *ctx);
+
 /* Records a finding (the cache model calls this). Identical findings — same
- * rule, same PCs on both sides, same line — are counted on the first one.
- * Returns true for a new finding. */
+ * rule, same PCs on both sides, whatever the line — are counted on the
+ * first one. Returns true for a new finding. */
 bool tz_checker_report(struct tz_checker *k, enum tz_cache_rule rule, enum tz_cache_fix fix,
                        uint64_t line_pa, bool ns, const struct tz_finding_side *first,
                        const struct tz_finding_side *second);

@@ -186,7 +186,7 @@ Test(checker, stale_cached_read)
     cr_expect_eq(x->fix, TZ_FIX_INVAL_POC);
     cr_expect(strstr(x->msg, "stale cached read: cpu0 (non-secure EL1, pc 0x40001010, icount 200) read "
                              "0x40200008 from a clean copy in cpu0's L1D older than memory, which holds "
-                             "the DMA write by master 0 (non-secure): no DC IVAC/CIVAC to PoC") != NULL,
+                             "the write by DMA master 0 (non-secure): no DC IVAC/CIVAC to PoC") != NULL,
               "%s", x->msg);
     done(&f);
 }
@@ -424,7 +424,7 @@ Test(checker, stale_instructions_dma_loaded)
     struct tz_access_ctx x = who(0, 0, 1, 0x0e100000, 5, 0x0e100000);
     acc(&f, &x, 0x0e100000, TZ_ACC_FETCH, wb(0));
     cr_expect_eq(tz_checker_count_rule(f.k, TZ_RULE_STALE_INSTR), 1);
-    cr_expect(strstr(tz_checker_get(f.k, 0)->msg, "modified by the DMA write by master 0 (secure)") != NULL,
+    cr_expect(strstr(tz_checker_get(f.k, 0)->msg, "modified by the write by DMA master 0 (secure)") != NULL,
               "%s", tz_checker_get(f.k, 0)->msg);
     struct fixture g = fx(1);
     tz_cache_dma_write(g.c, 0x0e100000, 256, false, &d, NULL);
