@@ -135,6 +135,19 @@ static const char SCHEMA[] =
     "CREATE TABLE console(run INTEGER NOT NULL REFERENCES runs(id), seq INTEGER NOT NULL,"
     " cpu INTEGER, icount INTEGER, vtime_ns INTEGER, device TEXT, line TEXT,"
     " PRIMARY KEY(run, seq)) WITHOUT ROWID;\n"
+    "CREATE TABLE findings(run INTEGER NOT NULL REFERENCES runs(id), id INTEGER NOT NULL,"
+    " rule INTEGER, rule_name TEXT, missing TEXT, line_pa INTEGER, ns INTEGER, count INTEGER,"
+    " last_icount INTEGER, last_cpu INTEGER, message TEXT,"
+    " first_who TEXT, first_el INTEGER, first_ns INTEGER, first_pc INTEGER, first_sym TEXT,"
+    " first_icount INTEGER, first_va INTEGER, first_pa INTEGER, first_smc_fid INTEGER,"
+    " first_op TEXT, first_attr TEXT,"
+    " second_who TEXT, second_el INTEGER, second_ns INTEGER, second_pc INTEGER, second_sym TEXT,"
+    " second_icount INTEGER, second_va INTEGER, second_pa INTEGER, second_smc_fid INTEGER,"
+    " second_op TEXT, second_attr TEXT,"
+    " PRIMARY KEY(run, id)) WITHOUT ROWID;\n"
+    "CREATE TABLE counters(run INTEGER NOT NULL REFERENCES runs(id), cpu INTEGER,"
+    " name TEXT NOT NULL, value INTEGER);\n"
+    "CREATE INDEX counters_run ON counters(run, name);\n"
     "CREATE VIEW events_named AS SELECT e.run, e.seq, e.cpu, e.icount, e.vtime_ns,"
     " e.kind, k.name AS kind_name, e.from_el, e.from_ns, e.to_el, e.to_ns, e.pc,"
     " e.fid, e.intid, e.a0, e.a1, e.a2, e.a3, e.dur_icount, e.dur_ns, e.text"
@@ -149,6 +162,23 @@ static const char SQL_INSERT_EVENT[] =
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char SQL_INSERT_CONSOLE[] =
     "INSERT INTO console(run, seq, cpu, icount, vtime_ns, device, line) VALUES(?,?,?,?,?,?,?)";
+#define FINDING_COLS                                                                     \
+    "run, id, rule, rule_name, missing, line_pa, ns, count, last_icount, last_cpu, message," \
+    " first_who, first_el, first_ns, first_pc, first_sym, first_icount, first_va, first_pa,"  \
+    " first_smc_fid, first_op, first_attr, second_who, second_el, second_ns, second_pc,"     \
+    " second_sym, second_icount, second_va, second_pa, second_smc_fid, second_op, second_attr"
+#define FINDING_COLS_NO_RUN                                                           \
+    "id, rule, rule_name, missing, line_pa, ns, count, last_icount, last_cpu, message,"   \
+    " first_who, first_el, first_ns, first_pc, first_sym, first_icount, first_va, first_pa," \
+    " first_smc_fid, first_op, first_attr, second_who, second_el, second_ns, second_pc,"  \
+    " second_sym, second_icount, second_va, second_pa, second_smc_fid, second_op, second_attr"
+/* A finding is written when it appears and again with its final count at
+ * the end of the run: the latest row wins. */
+static const char SQL_INSERT_FINDING[] =
+    "INSERT OR REPLACE INTO findings(" FINDING_COLS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,"
+    "?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+static const char SQL_INSERT_COUNTER[] =
+    "INSERT INTO counters(run, cpu, name, value) VALUES(?,?,?,?)";
 static const char SQL_RUN_BEGIN[] =
     "INSERT INTO runs(id, scenario, scenario_sha256, platform, ncpus, quantum, seed, params,"
     " status) VALUES(?,?,?,?,?,?,?,?,'running')";
@@ -162,6 +192,7 @@ struct tz_trace {
     char *path;       /* NULL: digest-only, no SQLite at all */
     sqlite3 *db;
     sqlite3_stmt *st_meta, *st_event, *st_console, *st_run_begin, *st_run_end;
+    sqlite3_stmt *st_finding, *st_counter;
     bool in_txn;
     unsigned batch_rows; /* rows written in the open transaction */
 
@@ -308,7 +339,8 @@ static void hash_str(struct tz_sha256 *h, struct ser *s, const char *str)
     tz_sha256_update(h, str, len);
 }
 
-enum { TZ_DIGEST_EVENT = 'E', TZ_DIGEST_CONSOLE = 'C' };
+enum { TZ_DIGEST_EVENT = 'E', TZ_DIGEST_CONSOLE = 'C', TZ_DIGEST_FINDING = 'F',
+       TZ_DIGEST_COUNTER = 'N' };
 
 static void digest_event(struct tz_sha256 *h, const struct tz_event *ev)
 {
@@ -346,6 +378,42 @@ static void digest_console(struct tz_sha256 *h, int cpu, uint64_t icount, uint64
     hash_str(h, &s, line);
 }
 
+static void digest_side(struct tz_sha256 *h, const struct tz_finding_side_row *d)
+{
+    struct ser s = {.n = 0};
+    hash_str(h, &s, d->who);
+    put_i32(&s, d->el);
+    put_i32(&s, d->ns);
+    put_u8(&s, d->has_pc);
+    put_u64(&s, d->has_pc ? d->pc : 0);
+    hash_str(h, &s, d->sym);
+    put_u64(&s, d->icount);
+    put_u8(&s, d->has_va);
+    put_u64(&s, d->has_va ? d->va : 0);
+    put_u64(&s, d->pa);
+    put_i64(&s, d->smc_fid);
+    hash_str(h, &s, d->op);
+    hash_str(h, &s, d->attr);
+}
+
+static void digest_finding(struct tz_sha256 *h, const struct tz_finding_row *f)
+{
+    struct ser s = {.n = 0};
+    put_u8(&s, TZ_DIGEST_FINDING);
+    put_u32(&s, f->id);
+    put_i32(&s, f->rule);
+    hash_str(h, &s, f->rule_name);
+    hash_str(h, &s, f->missing);
+    put_u64(&s, f->line_pa);
+    put_i32(&s, f->ns);
+    put_u64(&s, f->count);
+    put_u64(&s, f->last_icount);
+    put_i32(&s, f->last_cpu);
+    hash_str(h, &s, f->message);
+    digest_side(h, &f->first);
+    digest_side(h, &f->second);
+}
+
 /* ---- open / close --------------------------------------------------------- */
 
 /* Removes path and SQLite's side files: a stale -wal or -journal must never
@@ -379,7 +447,10 @@ static void finalize_all(struct tz_trace *t)
     sqlite3_finalize(t->st_console);
     sqlite3_finalize(t->st_run_begin);
     sqlite3_finalize(t->st_run_end);
+    sqlite3_finalize(t->st_finding);
+    sqlite3_finalize(t->st_counter);
     t->st_meta = t->st_event = t->st_console = t->st_run_begin = t->st_run_end = NULL;
+    t->st_finding = t->st_counter = NULL;
 }
 
 /* Creates the schema: the fixed tables, one view per event kind naming its
@@ -474,7 +545,9 @@ static int open_db(struct tz_trace *t, const char *path, struct tz_error *err)
     if (sqlite3_prepare_v2(t->db, SQL_INSERT_EVENT, -1, &t->st_event, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, SQL_INSERT_CONSOLE, -1, &t->st_console, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(t->db, SQL_RUN_BEGIN, -1, &t->st_run_begin, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(t->db, SQL_RUN_END, -1, &t->st_run_end, NULL) != SQLITE_OK)
+        sqlite3_prepare_v2(t->db, SQL_RUN_END, -1, &t->st_run_end, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, SQL_INSERT_FINDING, -1, &t->st_finding, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(t->db, SQL_INSERT_COUNTER, -1, &t->st_counter, NULL) != SQLITE_OK)
         goto fail;
     return 0;
 
@@ -732,6 +805,81 @@ uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind)
     return t->counts[kind];
 }
 
+static int bind_side(sqlite3_stmt *st, int i, const struct tz_finding_side_row *d)
+{
+    bind_text(st, i++, d->who);
+    bind_opt(st, i++, d->el);
+    bind_opt(st, i++, d->ns);
+    if (d->has_pc)
+        sqlite3_bind_int64(st, i++, u64_bits(d->pc));
+    else
+        sqlite3_bind_null(st, i++);
+    bind_text(st, i++, d->sym);
+    if (d->who)
+        sqlite3_bind_int64(st, i++, u64_bits(d->icount));
+    else
+        sqlite3_bind_null(st, i++);
+    if (d->has_va)
+        sqlite3_bind_int64(st, i++, u64_bits(d->va));
+    else
+        sqlite3_bind_null(st, i++);
+    if (d->who)
+        sqlite3_bind_int64(st, i++, u64_bits(d->pa));
+    else
+        sqlite3_bind_null(st, i++);
+    bind_opt(st, i++, d->smc_fid);
+    bind_text(st, i++, d->op);
+    bind_text(st, i++, d->attr);
+    return i;
+}
+
+int tz_trace_finding(struct tz_trace *t, const struct tz_finding_row *f)
+{
+    assert(t && f);
+    assert(t->in_run && "tz_trace_finding outside a run");
+    digest_finding(&t->digest, f);
+    if (!writable(t))
+        return t->failed ? -1 : 0;
+    sqlite3_stmt *st = t->st_finding;
+    sqlite3_bind_int64(st, 1, t->run_id);
+    sqlite3_bind_int64(st, 2, f->id);
+    sqlite3_bind_int(st, 3, f->rule);
+    bind_text(st, 4, f->rule_name);
+    bind_text(st, 5, f->missing);
+    sqlite3_bind_int64(st, 6, u64_bits(f->line_pa));
+    bind_opt(st, 7, f->ns);
+    sqlite3_bind_int64(st, 8, u64_bits(f->count));
+    sqlite3_bind_int64(st, 9, u64_bits(f->last_icount));
+    bind_opt(st, 10, f->last_cpu);
+    bind_text(st, 11, f->message);
+    int i = bind_side(st, 12, &f->first);
+    bind_side(st, i, &f->second);
+    if (step_once(t, st, "writing finding") != 0)
+        return -1;
+    row_written(t);
+    return 0;
+}
+
+void tz_trace_counter(struct tz_trace *t, int cpu, const char *name, uint64_t value)
+{
+    assert(t && name);
+    assert(t->in_run && "tz_trace_counter outside a run");
+    struct ser s = {.n = 0};
+    put_u8(&s, TZ_DIGEST_COUNTER);
+    put_i32(&s, cpu);
+    put_u64(&s, value);
+    hash_str(&t->digest, &s, name);
+    if (!writable(t))
+        return;
+    sqlite3_stmt *st = t->st_counter;
+    sqlite3_bind_int64(st, 1, t->run_id);
+    bind_opt(st, 2, cpu);
+    sqlite3_bind_text(st, 3, name, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, u64_bits(value));
+    if (step_once(t, st, "writing counter") == 0)
+        row_written(t);
+}
+
 int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
 {
     assert(t && !t->in_run);
@@ -754,7 +902,7 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
     while (sqlite3_step(list) == SQLITE_ROW) {
         int64_t old = sqlite3_column_int64(list, 0);
         int64_t id = t->next_run++;
-        char sql[1024];
+        char sql[4096];
         snprintf(sql, sizeof sql,
                  "INSERT INTO main.runs SELECT %lld, scenario, scenario_sha256, platform, ncpus,"
                  " quantum, seed, params, status, stop_reason, stop_reason_name, total_icount,"
@@ -763,9 +911,13 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
                  " from_ns, to_el, to_ns, pc, fid, intid, a0, a1, a2, a3, dur_icount, dur_ns, text"
                  " FROM part.events WHERE run = %lld ORDER BY seq;"
                  "INSERT INTO main.console SELECT %lld, seq, cpu, icount, vtime_ns, device, line"
-                 " FROM part.console WHERE run = %lld ORDER BY seq;",
+                 " FROM part.console WHERE run = %lld ORDER BY seq;"
+                 "INSERT INTO main.findings SELECT %lld, " FINDING_COLS_NO_RUN
+                 " FROM part.findings WHERE run = %lld ORDER BY id;"
+                 "INSERT INTO main.counters SELECT %lld, cpu, name, value"
+                 " FROM part.counters WHERE run = %lld ORDER BY rowid;",
                  (long long)id, (long long)old, (long long)id, (long long)old, (long long)id,
-                 (long long)old);
+                 (long long)old, (long long)id, (long long)old, (long long)id, (long long)old);
         if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) != SQLITE_OK)
             goto execerr;
     }
