@@ -38,6 +38,8 @@ enum {
     EXCP_SMC = 13,
 };
 
+#define FSC_EXTERNAL 0x10u /* synchronous external abort, not on a table walk */
+
 #define INSN_ERET 0xd69f03e0u
 #define INSN_ERETAA 0xd69f0bffu
 #define INSN_ERETAB 0xd69f0fffu
@@ -404,13 +406,50 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     c->fault.addr = addr;
     c->fault.write = type == UC_MEM_WRITE_UNMAPPED;
     c->fault.fetch = type == UC_MEM_FETCH_UNMAPPED;
+    c->fault.fsc = FSC_EXTERNAL;
     return false;
+}
+
+/* An MMU fault found by tzsim's own translation (sim/memsys.c): a Data or
+ * Instruction Abort to the translation regime's EL (never routed by
+ * SCR_EL3.EA, which concerns external aborts), ESR.ISS = the fault status
+ * code and WnR, FAR = the VA (Arm ARM D17.2.37, ESR_ELx; "Data Abort
+ * exception" ISS encoding). */
+static void deliver_mmu_fault(struct tz_cpu *c, uint64_t pc)
+{
+    bool fetch = c->fault.fetch;
+    uint64_t va = c->fault.addr;
+    c->fault.valid = false;
+    uint32_t ps = (uint32_t)reg(c->uc, UC_ARM64_REG_PSTATE);
+    int cur = tz_pstate_el(ps);
+    int target = cur == 0 ? 1 : cur;
+    uint32_t ec = fetch ? (cur < target ? 0x20u : 0x21u) : (cur < target ? 0x24u : 0x25u);
+    uint32_t iss = c->fault.fsc | (!fetch && c->fault.write ? 1u << 6 : 0);
+    uint64_t esr = tz_esr(ec, iss);
+    const char *what = fetch ? "instruction fetch" : c->fault.write ? "write" : "read";
+    if (target == 3) {
+        tz_cpu_fatal(c, TZ_GERR_ABORT_EL3, esr, va,
+                     "MMU fault (fault status 0x%02x) on a %s of va 0x%" PRIx64 " at EL3",
+                     c->fault.fsc, what, va);
+        return;
+    }
+    if (c->m->cfg.strict) {
+        tz_cpu_fatal(c, TZ_GERR_MMU_FAULT, esr, va,
+                     "MMU fault (fault status 0x%02x) on a %s of va 0x%" PRIx64 " (--strict)",
+                     c->fault.fsc, what, va);
+        return;
+    }
+    take_exception(c, target, TZ_EXC_SYNC, true, esr, true, va, pc);
 }
 
 static void deliver_abort(struct tz_cpu *c)
 {
     uint64_t pc = reg(c->uc, UC_ARM64_REG_PC);
     correct_icount(c, pc);
+    if (c->fault.fsc != FSC_EXTERNAL) {
+        deliver_mmu_fault(c, pc);
+        return;
+    }
     bool fetch = c->fault.fetch;
     uint64_t addr = c->fault.addr;
     c->fault.valid = false;
@@ -681,6 +720,8 @@ __attribute__((noinline)) static void hook_block_slow(uc_engine *uc, uint64_t ad
     c->blk_icount0 = c->icount;
     c->next_pc = addr + 4ull * n;
     c->icount += n;
+    if (c->msc)
+        tz_memsys_fetch(c, addr, 4 * n);
 }
 
 static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque)
@@ -695,6 +736,8 @@ static void hook_block(uc_engine *uc, uint64_t addr, uint32_t size, void *opaque
     c->blk_icount0 = c->icount;
     c->next_pc = addr + size;
     c->icount += n;
+    if (__builtin_expect(c->msc != NULL, 0))
+        tz_memsys_fetch(c, addr, size);
 }
 
 /* An exception left the current block at insn_pc: the instructions after it
@@ -724,6 +767,8 @@ static uint32_t hook_sysreg(struct tz_cpu *c, bool is_read, uc_arm64_reg rt,
                             const uc_arm64_cp_reg *cp)
 {
     uint16_t key = TZ_SYSREG(cp->op0, cp->op1, cp->crn, cp->crm, cp->op2);
+    if (c->msc)
+        tz_memsys_sysinsn(c, cp, is_read);
     const struct tz_sysreg_ops *o = tz_sysreg_lookup(c->m->sysregs, key);
     bool impdef = !o && cp->op0 == 3 && (cp->crn == 11 || cp->crn == 15);
     if (!o && !impdef)
@@ -814,6 +859,14 @@ static void ic_inval(void *opaque, struct tz_cpu *c, uint64_t v)
         struct tz_cpu *o = c->m->cpu[i];
         if (o && o != c)
             uc_ctl_flush_tb(o->uc);
+    }
+    /* With the memory system on, RAM is reached through one window per
+     * attribute class (sim/memsys.c), and QEMU's detection of written code
+     * works within one window only: drop this CPU's translations too, once
+     * it leaves the current block (an ISB ends it). */
+    if (c->msc) {
+        c->flush_tb = true;
+        tz_cpu_request_stop(c);
     }
 }
 
@@ -959,6 +1012,8 @@ void tz_cpu_reset(struct tz_cpu *c, uint64_t entry, uint64_t x0)
     c->wfi = false;
     c->poll_masked = false;
     c->stop = TZ_CPU_RUNNING;
+    if (c->msc)
+        tz_memsys_cpu_reset(c);
     memset(c->site, 0, sizeof c->site);
     memset(c->smc, 0, sizeof c->smc);
     for (int i = 0; i < TZ_LINE_COUNT; i++)
@@ -1003,6 +1058,10 @@ void tz_cpu_run(struct tz_cpu *c, uint64_t soft_n, uint64_t hard_n)
             }
         }
         uc_ctl_set_exits(c->uc, exits, (size_t)nexits);
+        if (c->flush_tb) {
+            c->flush_tb = false;
+            uc_ctl_flush_tb(c->uc);
+        }
         uint64_t before = c->icount;
         c->m->running = c;
         /* No timeout and no count: both make results depend on the host or

@@ -387,9 +387,14 @@ int tz_machine_create(const struct tz_machine_config *cfg, struct tz_machine **o
         m->nram++;
     }
 
-    for (int i = 0; i < m->ncpu; i++)
+    if (tz_memsys_create(m, &m->ms, err))
+        goto fail;
+    for (int i = 0; i < m->ncpu; i++) {
         if (tz_cpu_create(m, i, &m->cpu[i], err))
             goto fail;
+        if (m->ms && tz_memsys_cpu_init(m->ms, m->cpu[i], err))
+            goto fail;
+    }
 
     for (int i = 0; i < m->plat->ndev; i++) {
         const struct tz_device_desc *d = &m->plat->dev[i];
@@ -432,6 +437,7 @@ void tz_machine_destroy(struct tz_machine *m)
         free(m->trig[i].text);
     for (int i = 0; i < m->ncpu; i++)
         tz_cpu_destroy(m->cpu[i]);
+    tz_memsys_destroy(m->ms);
     for (int i = 0; i < m->ndev; i++)
         if (m->dev[i].ops->destroy)
             m->dev[i].ops->destroy(m->dev[i].state);
@@ -779,6 +785,8 @@ enum tz_stop_reason tz_machine_run(struct tz_machine *m, const struct tz_run_lim
     for (int i = 0; i < m->ndev; i++)
         if (m->dev[i].ops->flush)
             m->dev[i].ops->flush(m->dev[i].state);
+    if (m->ms)
+        tz_memsys_sync_trace(m->ms, false); /* scenario checks see the findings so far */
     if (m->halted)
         why = m->stop;
     else if (why == TZ_STOP_TRIGGER) {
@@ -1032,11 +1040,23 @@ int tz_machine_write(struct tz_machine *m, uint64_t addr, const void *buf, size_
     return 0;
 }
 
+void tz_machine_finish(struct tz_machine *m)
+{
+    if (m->ms)
+        tz_memsys_sync_trace(m->ms, true);
+}
+
+void tz_machine_print_memsys(const struct tz_machine *m, FILE *f)
+{
+    if (m->ms)
+        tz_memsys_summary(m->ms, f);
+}
+
 int tz_machine_dma(struct tz_machine *m, const char *master, uint64_t pa, void *buf,
                    size_t len, bool write, bool ns)
 {
-    (void)master;
-    (void)ns;
+    if (m->ms)
+        return tz_memsys_dma(m->ms, master, pa, buf, len, write, ns);
     uint8_t *p = ram_ptr(m, pa, len);
     if (!p)
         return -1;

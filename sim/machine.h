@@ -88,8 +88,16 @@ struct tz_cpu {
         uint64_t fid;
     } smc[2];
 
-    /* Unmapped access recorded by the memory hook. */
-    struct { bool valid; uint64_t addr; bool write, fetch; } fault;
+    /* A faulting access recorded by a memory or translation hook, delivered
+     * after uc_emu_start returns. fsc: the ESR's DFSC/IFSC; 0x10 is a
+     * synchronous external abort (unmapped address, TZASC), anything else
+     * an MMU fault of the guest's own translation (sim/memsys.c). */
+    struct { bool valid; uint64_t addr; bool write, fetch; uint8_t fsc; } fault;
+
+    /* The memory system's per-CPU state (sim/memsys.c), NULL when the
+     * machine runs without it. */
+    struct tz_memsys_cpu *msc;
+    bool flush_tb;        /* drop this CPU's translations before it runs again */
 
     /* IMPLEMENTATION DEFINED registers served for firmware (CPUACTLR_EL1...). */
     struct { uint16_t key; uint64_t val; } impdef[32];
@@ -275,6 +283,12 @@ void tz_machine_mark(struct tz_machine *m, const char *name);
 void tz_machine_stop(struct tz_machine *m);
 uint64_t tz_machine_cpu_icount(struct tz_machine *m, int cpu);
 int tz_machine_symbol(const struct tz_machine *m, const char *name, uint64_t *addr);
+
+/* End of a run: the memory system's findings (with final counts) and cache
+ * counters into the trace. */
+void tz_machine_finish(struct tz_machine *m);
+/* The memory system's part of the run summary (nothing when it is off). */
+void tz_machine_print_memsys(const struct tz_machine *m, FILE *f);
 
 /* A non-coherent bus master (a DMA engine, a scenario's dma{}) reads or
  * writes [pa, pa + len) of physical memory in the PA space ns. Caches are

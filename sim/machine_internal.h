@@ -4,6 +4,7 @@
 #define TZ_MACHINE_INTERNAL_H
 
 #include "machine.h"
+#include "memsys.h"
 #include "sysreg.h"
 
 struct tz_ram {
@@ -64,6 +65,7 @@ struct tz_machine {
     uint64_t total_icount_base;      /* instructions retired before this run_until */
 
     struct tz_trace *trace;
+    struct tz_memsys *ms;            /* translation, TZASC, caches; NULL when off (sim/memsys.c) */
 
     struct tz_image *images[16];
     int nimages;

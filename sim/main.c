@@ -26,6 +26,9 @@ static void usage(FILE *f)
           "  --fw-dir DIR       where fw:NAME images are found (default: the build's firmware/)\n"
           "  --platform-dir DIR where platform names are found (default: the build's platforms/)\n"
           "  --strict           treat every guest misbehaviour as fatal\n"
+          "  --cache=MODE       off, check (model caches, report missing maintenance) or\n"
+          "                     faithful (also let guests read stale data); default: the\n"
+          "                     scenario's machine{cache=...}, else off (docs/caches.md)\n"
           "  --quiet            do not print console (UART) lines\n"
           "  -j N               run a sweep's combinations in N worker processes\n"
           "  --trace-insns A..B print every instruction from total instruction A to B\n"
@@ -156,6 +159,17 @@ int main(int argc, char **argv)
             o.quiet = true;
         else if (!strcmp(a, "--strict"))
             o.strict = true;
+        else if (!strncmp(a, "--cache=", 8)) {
+            static const char *const modes[] = {"off", "check", "faithful"};
+            o.cache_mode = 0;
+            for (int k = 0; k < 3; k++)
+                if (!strcmp(a + 8, modes[k]))
+                    o.cache_mode = 1 + k;
+            if (!o.cache_mode) {
+                fprintf(stderr, "tzsim: --cache: '%s' is not off, check or faithful\n", a + 8);
+                return TZ_EXIT_BAD_INPUT;
+            }
+        }
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "tzsim: unknown option '%s' (try tzsim --help)\n", a);
             return TZ_EXIT_BAD_INPUT;

@@ -117,6 +117,7 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         .trace = x->trace,
         .console_out = x->o->quiet ? NULL : x->out,
         .strict = x->o->strict,
+        .cache_mode = x->o->cache_mode ? x->o->cache_mode - 1 : 0 /*SCNCACHE*/,
     };
     if (x->o->trace_to > x->o->trace_from) {
         x->tarmac = tz_tarmac_open(x->o->tarmac_out ? x->o->tarmac_out : stdout,
@@ -397,6 +398,8 @@ static void summary(struct run_ctx *x, const char *status)
                 s->smc_rt_sum_ns / n, (s->smc_rt_sum_ns % n) * 100 / n, s->smc_rt_max_insns,
                 s->smc_rt_max_ns);
     }
+    if (x->m)
+        tz_machine_print_memsys(x->m, f);
     if (r->checks_failed)
         fprintf(f, "  checks failed:   %d\n", r->checks_failed);
     if (x->o->db)
@@ -466,6 +469,7 @@ static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int i
     if (rc)
         fprintf(ferr, "tzsim: %s\n", err.msg);
     if (x.m) {
+        tz_machine_finish(x.m);
         struct tz_event ev;
         tz_event_init(&ev, TZ_EV_RUN_STOP, TZ_NA, r->stats.icount, r->stats.vtime_ns);
         ev.a[0] = (uint64_t)stop;

@@ -20,6 +20,7 @@ struct tz_run_options {
     uint64_t quantum;         /* 0 = the scenario's */
     bool quiet;               /* no console lines on out */
     bool strict;              /* guest misbehaviour is fatal */
+    int cache_mode;           /* --cache: 0 the scenario's, else 1 + enum tz_cache_mode */
     FILE *out;                /* console and summary; NULL = stdout */
     FILE *err;                /* error messages; NULL = stderr */
     int jobs;                 /* sweep worker processes (-j); <= 1: serial */

@@ -66,7 +66,7 @@ struct cold {
     uint32_t presence;            /* L2: L1Ds holding the line */
     uint8_t writer_known;         /* writer is valid (ver != 0) */
     uint8_t writer_how;           /* HOW_* of the writer */
-    uint8_t fill_kind;            /* enum tz_access of the filler */
+    uint8_t fill_kind;            /* enum tz_acc_kind of the filler */
     uint8_t stale_how;            /* HOW_* of staler */
 };
 
@@ -766,7 +766,7 @@ static void check_sh(struct tz_cache *m, const struct cold *c, unsigned where, i
                      uint64_t lpa, uint64_t pa, unsigned kind, const struct tz_memattr *attr,
                      const struct tz_access_ctx *ctx)
 {
-    if (c->fill_kind == TZ_ACC_FETCH || c->fattr.sh == attr->sh)
+    if (c->fill_kind == TZ_ACC_FETCH || kind == TZ_ACC_FETCH || c->fattr.sh == attr->sh)
         return;
     if (c->filler.cpu == ctx->cpu && c->filler.ns == ctx->ns)
         return;
@@ -1034,8 +1034,14 @@ __attribute__((noinline)) static uint32_t uncached(struct tz_cache *m, int core,
             m->st.core[core].uncached_reads++;
     }
 
-    /* Rule 5: a live cached copy brought in by another CPU or world. */
-    if (!dma) {
+    /* Rule 5: a live cached copy brought in by another CPU or world, under
+     * a non-cacheable write, which makes that copy stale or is later
+     * overwritten by it. Non-cacheable reads and fetches are left to rules
+     * 1 and 4: with every cached copy clean they return what the copies
+     * hold, which is how firmware legitimately reads data published with a
+     * clean (a secondary core with its MMU off reading a mailbox); copies
+     * made by instruction fetches are never dirty. */
+    if (!dma && kind == TZ_ACC_WRITE) {
         for (unsigned t = 0; t < 2; t++) {
             uint64_t k = make_key(m, lpa, t);
             int li = cfind(&m->l2, k);
@@ -1056,7 +1062,8 @@ __attribute__((noinline)) static uint32_t uncached(struct tz_cache *m, int core,
                 hc = &m->l2.c[li];
                 where = TZ_WHERE_L2;
             }
-            if (hc->filler.cpu != ctx->cpu || hc->filler.ns != ctx->ns) {
+            if (hc->fill_kind != TZ_ACC_FETCH &&
+                (hc->filler.cpu != ctx->cpu || hc->filler.ns != ctx->ns)) {
                 struct tz_finding_side a = filler_side(hc, lpa, where, o);
                 report(m, TZ_RULE_ATTR_MISMATCH, TZ_FIX_SAME_ATTRS, lpa, attr->ns, &a, &me);
                 break;
@@ -1317,7 +1324,7 @@ __attribute__((always_inline)) static inline uint32_t access_line(struct tz_cach
 
 /* Accesses with a result, spanning lines, or in faithful mode. */
 __attribute__((noinline)) static uint32_t access_full(struct tz_cache *m, unsigned core,
-                                                      uint64_t pa, unsigned size, enum tz_access kind,
+                                                      uint64_t pa, unsigned size, enum tz_acc_kind kind,
                                                       const struct tz_memattr *attr,
                                                       const struct tz_access_ctx *ctx,
                                                       const void *wdata, struct tz_cache_result *res)
@@ -1377,7 +1384,7 @@ __attribute__((noinline)) static uint32_t access_full(struct tz_cache *m, unsign
 }
 
 uint32_t tz_cache_access(struct tz_cache *m, unsigned core, uint64_t pa, unsigned size,
-                         enum tz_access kind, const struct tz_memattr *attr,
+                         enum tz_acc_kind kind, const struct tz_memattr *attr,
                          const struct tz_access_ctx *ctx, const void *wdata,
                          struct tz_cache_result *res)
 {

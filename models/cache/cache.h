@@ -147,7 +147,7 @@ struct tz_cache_result {
  * faithful mode only). In faithful mode a write must be reported before the
  * store reaches guest RAM. Returns the cycles; res may be NULL. */
 uint32_t tz_cache_access(struct tz_cache *c, unsigned core, uint64_t pa, unsigned size,
-                         enum tz_access kind, const struct tz_memattr *attr,
+                         enum tz_acc_kind kind, const struct tz_memattr *attr,
                          const struct tz_access_ctx *ctx, const void *wdata,
                          struct tz_cache_result *res);
 

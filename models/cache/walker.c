@@ -138,7 +138,7 @@ const char *tz_memattr_str(const struct tz_memattr *a, char *buf, unsigned cap)
     return buf;
 }
 
-struct tz_memattr tz_xlat_effective(struct tz_memattr a, uint64_t sctlr, enum tz_access acc)
+struct tz_memattr tz_xlat_effective(struct tz_memattr a, uint64_t sctlr, enum tz_acc_kind acc)
 {
     if (a.type != TZ_MT_NORMAL)
         return a;
@@ -270,7 +270,7 @@ static uint64_t bswap64(uint64_t v)
     return __builtin_bswap64(v);
 }
 
-void tz_xlat_walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_access acc,
+void tz_xlat_walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_acc_kind acc,
                   tz_phys_read64_fn read, void *ctx, struct tz_xlat *out)
 {
     memset(out, 0, sizeof *out);
@@ -533,7 +533,7 @@ static inline uint8_t tlb_ctx(unsigned regime, bool secure)
 #define VA56 ((1ull << 56) - 1)
 
 void tz_tlb_translate(struct tz_tlb *t, const struct tz_xlat_regs *r, uint64_t va,
-                      enum tz_access acc, tz_phys_read64_fn read, void *ctx,
+                      enum tz_acc_kind acc, tz_phys_read64_fn read, void *ctx,
                       struct tz_xlat *out)
 {
     if (!(r->sctlr & TZ_SCTLR_M)) {
@@ -598,7 +598,7 @@ void tz_tlb_translate(struct tz_tlb *t, const struct tz_xlat_regs *r, uint64_t v
 }
 
 bool tz_tlb_lookup(struct tz_tlb *t, const struct tz_xlat_regs *r, uint64_t va,
-                   enum tz_access acc, uint64_t *pa, struct tz_memattr *attr)
+                   enum tz_acc_kind acc, uint64_t *pa, struct tz_memattr *attr)
 {
     if (!(r->sctlr & TZ_SCTLR_M))
         return false;

@@ -84,7 +84,7 @@ enum tz_regime {
     TZ_REGIME_EL3 = 2,  /* always secure */
 };
 
-enum tz_access {
+enum tz_acc_kind {
     TZ_ACC_READ = 0,
     TZ_ACC_WRITE = 1,
     TZ_ACC_FETCH = 2,
@@ -144,13 +144,13 @@ struct tz_xlat {
  * Never fails as a function: translation problems are reported in
  * out->fault. Permission checks are not done (Unicorn does them); the AP/XN
  * bits are returned for the caller. */
-void tz_xlat_walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_access acc,
+void tz_xlat_walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_acc_kind acc,
                   tz_phys_read64_fn read, void *ctx, struct tz_xlat *out);
 
 /* The attributes an access of kind acc gets from descriptor attributes a
  * under SCTLR value sctlr (SCTLR.C = 0: Normal data is Non-cacheable;
  * SCTLR.I = 0: Normal instruction fetches are Non-cacheable). */
-struct tz_memattr tz_xlat_effective(struct tz_memattr a, uint64_t sctlr, enum tz_access acc);
+struct tz_memattr tz_xlat_effective(struct tz_memattr a, uint64_t sctlr, enum tz_acc_kind acc);
 
 /* ---- Translation cache (TLB) ------------------------------------------- */
 
@@ -168,14 +168,14 @@ void tz_tlb_destroy(struct tz_tlb *t);
 /* Translates through the TLB, walking on a miss; successful walks are cached
  * (faults are not). With the MMU off no entry is used or made. */
 void tz_tlb_translate(struct tz_tlb *t, const struct tz_xlat_regs *r, uint64_t va,
-                      enum tz_access acc, tz_phys_read64_fn read, void *ctx,
+                      enum tz_acc_kind acc, tz_phys_read64_fn read, void *ctx,
                       struct tz_xlat *out);
 
 /* The memory hooks' hot path: on a TLB hit, the PA and the effective
  * attributes only, and true; false on a miss, a fault-to-be or the MMU
  * off — then call tz_tlb_translate (which also counts the miss). */
 bool tz_tlb_lookup(struct tz_tlb *t, const struct tz_xlat_regs *r, uint64_t va,
-                   enum tz_access acc, uint64_t *pa, struct tz_memattr *attr);
+                   enum tz_acc_kind acc, uint64_t *pa, struct tz_memattr *attr);
 
 /* Invalidates everything (TLBI ALLEx, and — more than the architecture
  * requires, so that the attribute view never lags — writes to TTBRx, TCR,

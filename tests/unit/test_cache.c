@@ -746,7 +746,8 @@ Test(cache_stress, everything)
     }
     cr_log_info("%zu distinct findings, %llu in all", tz_checker_count(k),
                 (unsigned long long)tz_checker_total(k));
-    for (unsigned r = 1; r <= TZ_RULE_MAX; r++)
+    /* Every cache rule (the TZASC's rule 8 is the machine's, not the model's). */
+    for (unsigned r = 1; r <= TZ_RULE_OVERWRITTEN_WRITE; r++)
         cr_expect_gt(tz_checker_count_rule(k, (enum tz_cache_rule)r), 0, "rule %u never fired", r);
     tz_cache_destroy(c);
     tz_checker_destroy(k);

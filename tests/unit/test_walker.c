@@ -63,7 +63,7 @@ static struct tz_xlat_regs regs_el1(uint64_t tcr, uint64_t ttbr0, bool secure)
     return r;
 }
 
-static struct tz_xlat walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_access acc)
+static struct tz_xlat walk(const struct tz_xlat_regs *r, uint64_t va, enum tz_acc_kind acc)
 {
     struct tz_xlat x;
     tz_xlat_walk(r, va, acc, rd, NULL, &x);

@@ -1,0 +1,122 @@
+/* The memory system end to end (sim/memsys.c, docs/caches.md): real
+ * firmware under --cache=check and --cache=faithful produces no findings,
+ * runs are deterministic with the model on, and the shipped cache
+ * scenarios report exactly their bugs. */
+#include "helpers.h"
+
+/* Runs scenario rel with extra CLI options into db; asserts exit 0. */
+static void run_ok(const char *rel, const char *opts, const char *db)
+{
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db '%s' --quiet %s", src_path(rel), tmp_path(db), opts);
+    int rc = run_cli(args, &out, &err);
+    cr_assert_eq(rc, 0, "%s %s: exit %d\n%s\n%s", rel, opts, rc, out, err);
+    free(out);
+    free(err);
+}
+
+static long long findings(const char *db, const char *where)
+{
+    sqlite3 *d = open_db(tmp_path(db));
+    char sql[512];
+    snprintf(sql, sizeof sql, "select count(*) from findings where %s", where);
+    long long n = q1(d, sql);
+    sqlite3_close(d);
+    return n;
+}
+
+static void digest_of(const char *db, char out[65])
+{
+    sqlite3 *d = open_db(tmp_path(db));
+    sqlite3_stmt *st;
+    cr_assert_eq(sqlite3_prepare_v2(d, "select digest from runs where id = 1", -1, &st, NULL),
+                 SQLITE_OK);
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    snprintf(out, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    sqlite3_close(d);
+}
+
+Test(caches, optee_session_no_findings_deterministic)
+{
+    run_ok("scenarios/optee.lua", "--cache=check", "c-optee.db");
+    run_ok("scenarios/optee.lua", "--cache=check", "c-optee2.db");
+    cr_expect_eq(findings("c-optee.db", "1"), 0);
+    char a[65], b[65];
+    digest_of("c-optee.db", a);
+    digest_of("c-optee2.db", b);
+    cr_expect_str_eq(a, b, "two runs with --cache=check differ");
+    /* The model really ran: OP-TEE runs with its caches on. */
+    sqlite3 *d = open_db(tmp_path("c-optee.db"));
+    cr_expect_gt(q1(d, "select sum(value) from counters where name = 'l1d_hits'"), 100000);
+    cr_expect_gt(q1(d, "select sum(value) from counters where name = 'l1i_hits'"), 100000);
+    cr_expect_gt(q1(d, "select value from counters where name = 'secure IC IALLU'"
+                       " or name = 'secure DC CIVAC' limit 1"), 0);
+    sqlite3_close(d);
+}
+
+Test(caches, optee_smp_no_findings)
+{
+    run_ok("scenarios/optee-smp.lua", "--cache=check", "c-optee-smp.db");
+    cr_expect_eq(findings("c-optee-smp.db", "1"), 0);
+}
+
+Test(caches, optee_faithful_still_boots)
+{
+    run_ok("scenarios/optee.lua", "--cache=faithful", "c-optee-f.db");
+    cr_expect_eq(findings("c-optee-f.db", "1"), 0);
+}
+
+Test(caches, rpi4_bl31_no_findings)
+{
+    run_ok("scenarios/rpi4-bl31.lua", "--cache=check", "c-rpi4.db");
+    cr_expect_eq(findings("c-rpi4.db", "1"), 0);
+    sqlite3 *d = open_db(tmp_path("c-rpi4.db"));
+    cr_expect_gt(q1(d, "select sum(value) from counters where name = 'l1d_hits'"), 10000);
+    sqlite3_close(d);
+}
+
+Test(caches, off_is_unchanged)
+{
+    /* --cache=off is the machine without the memory system: the same
+     * digest as no option at all. */
+    run_ok("scenarios/default.lua", "", "c-def.db");
+    run_ok("scenarios/default.lua", "--cache=off", "c-def-off.db");
+    char a[65], b[65];
+    digest_of("c-def.db", a);
+    digest_of("c-def-off.db", b);
+    cr_expect_str_eq(a, b);
+}
+
+Test(caches, bad_mode_is_bad_input)
+{
+    char *out, *err;
+    char args[1024];
+    snprintf(args, sizeof args, "run '%s' --db none --cache=sometimes", src_path("scenarios/default.lua"));
+    int rc = run_cli(args, &out, &err);
+    cr_expect_eq(rc, 2);
+    cr_expect(strstr(err, "--cache: 'sometimes' is not off, check or faithful") != NULL, "%s", err);
+    free(out);
+    free(err);
+}
+
+Test(caches, mmu_permission_fault_at_el3_is_a_guest_error)
+{
+    /* With the memory system on, tzsim checks stage-1 permissions itself:
+     * a write to a read-only page at EL3 ends the run with a register
+     * dump and a GUEST_ERROR carrying the architected syndrome (EC 0x25,
+     * IL, WnR, FSC 0x0f = permission fault level 3). */
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db '%s' --cache=check",
+             src_path("tests/scenarios/mmu-fault.lua"), tmp_path("c-mmu.db"));
+    int rc = run_cli(args, &out, &err);
+    cr_expect_eq(rc, 1, "exit %d\n%s\n%s", rc, out, err);
+    cr_expect(strstr(err, "MMU fault (fault status 0x0f) on a write of va 0xe201000 at EL3"), "%s", err);
+    cr_expect(strstr(out, "mmu-fault: read-only now, read 0x1"), "%s", out);
+    cr_expect(!strstr(out, "did not fault"), "%s", out);
+    sqlite3 *d = open_db(tmp_path("c-mmu.db"));
+    cr_expect_eq(q1(d, "select a1 from events where kind = 10"), 0x9600004f);
+    sqlite3_close(d);
+    free(out);
+    free(err);
+}
