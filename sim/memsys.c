@@ -291,6 +291,10 @@ static uint8_t fault_fsc(const struct tz_xlat *x, bool permission)
 
 static void record_fault(struct tz_cpu *c, uint64_t va, uc_mem_type type, uint8_t fsc)
 {
+    /* Unicorn also fills outside execution (uc_ctl_remove_cache translates
+     * its address): no guest access faulted then. */
+    if (c->m->running != c)
+        return;
     c->fault.valid = true;
     c->fault.addr = va;
     c->fault.write = type == UC_MEM_WRITE;
@@ -327,7 +331,8 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
     if (ri >= 0 && ms->tzasc && ms->m->ram[ri].secure && x.attr.ns) {
         /* A non-secure access to secure memory (TZASC). */
         if (ms->tzasc_abort[ri]) {
-            tzasc_finding(ms, c, x.pa, va, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH, true);
+            if (c->m->running == c)
+                tzasc_finding(ms, c, x.pa, va, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH, true);
             record_fault(c, va, type, 0x10);
             return false;
         }
@@ -641,9 +646,10 @@ int tz_memsys_dma(struct tz_memsys *ms, const char *master, uint64_t pa, void *b
     if (write) {
         if (ms->cache)
             tz_cache_dma_write(ms->cache, pa, len, ns, &x, buf);
+        /* Translated code is left alone: instruction caches do not snoop
+         * DMA either, and software must invalidate them (IC IALLU drops
+         * the translations, sim/cpu.c). */
         memcpy(p, buf, len);
-        for (int i = 0; i < m->ncpu; i++)
-            uc_ctl_remove_cache(m->cpu[i]->uc, pa & ~3ull, (pa + len + 3) & ~3ull);
     } else {
         memcpy(buf, p, len);
         if (ms->cache)
