@@ -8,6 +8,7 @@ static const struct tz_device_ops *const models[] = {
     &tz_gicv2_ops,
     &tz_gicv3_ops,
     &tz_pl061_ops,
+    &tz_dma_ops,
     &tz_rpi_aux_ops,
     &tz_rpi_gpio_ops,
     &tz_rpi_pm_wdt_ops,

@@ -13,6 +13,7 @@ extern const struct tz_device_ops tz_power_ctrl_ops;
 extern const struct tz_device_ops tz_gicv2_ops;
 extern const struct tz_device_ops tz_gicv3_ops;
 extern const struct tz_device_ops tz_pl061_ops;  /* models/gpio/pl061.c */
+extern const struct tz_device_ops tz_dma_ops;    /* models/dma/dma.c */
 /* Raspberry Pi 4 (BCM2711): models/rpi/ */
 extern const struct tz_device_ops tz_rpi_aux_ops;
 extern const struct tz_device_ops tz_rpi_gpio_ops;

@@ -686,9 +686,13 @@ static void sink(void *ctx, const struct tz_finding *f)
     const struct tz_access_ctx *x = &f->second.ctx;
     struct tz_cpu *c = x->cpu >= 0 && x->cpu < ms->m->ncpu ? ms->m->cpu[x->cpu] : NULL;
     struct tz_event ev;
-    tz_event_for(&ev, TZ_EV_FINDING, c);
-    if (c)
+    if (c) {
+        tz_event_for(&ev, TZ_EV_FINDING, c);
         ev.icount = x->icount;
+    } else {   /* a DMA master: a machine-wide event */
+        tz_event_init(&ev, TZ_EV_FINDING, TZ_NA, x->icount,
+                      tz_machine_ns(ms->m, tz_machine_ticks(ms->m)));
+    }
     ev.from_el = TZ_CTX_IS_DMA(x) ? TZ_NA : x->el;
     ev.from_ns = x->ns;
     ev.pc = x->pc;

@@ -9,6 +9,7 @@
 
 #include <libfdt.h>
 
+#include "dma_inject.h"
 #include "machine_internal.h"
 #include "scenario.h"
 #include "tarmac.h"
@@ -117,7 +118,7 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
         .trace = x->trace,
         .console_out = x->o->quiet ? NULL : x->out,
         .strict = x->o->strict,
-        .cache_mode = x->o->cache_mode ? x->o->cache_mode - 1 : 0 /*SCNCACHE*/,
+        .cache_mode = x->o->cache_mode ? x->o->cache_mode - 1 : cfg->cache_mode,
     };
     if (x->o->trace_to > x->o->trace_from) {
         x->tarmac = tz_tarmac_open(x->o->tarmac_out ? x->o->tarmac_out : stdout,
@@ -288,6 +289,13 @@ static int host_symbol(void *opaque, const char *name, uint64_t *addr)
     return x->m ? tz_machine_symbol(x->m, name, addr) : -1;
 }
 
+static int host_dma(void *opaque, uint64_t src, uint64_t dst, uint64_t len, bool ns,
+                    struct tz_error *err)
+{
+    struct run_ctx *x = opaque;
+    return need_machine(x, err) ? -1 : tz_machine_scenario_dma(x->m, src, dst, len, ns, err);
+}
+
 /* The boot handoff for the reference monitor (docs/handoff.md): 0x50 bytes,
  * little-endian, the 32-bit words summing to 0. */
 static int write_handoff(struct run_ctx *x, const struct tz_handoff_spec *h, struct tz_error *err)
@@ -425,6 +433,7 @@ static const struct tz_scenario_host host_template = {
     .query = host_query,
     .icount = host_icount,
     .symbol = host_symbol,
+    .dma = host_dma,
 };
 
 /* One run of a scenario (one sweep combination) into an open trace. With

@@ -29,6 +29,7 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "models/cache/cache.h"
 #include "traces/trace.h"
 
 #ifndef TZSIM_VERSION
@@ -462,6 +463,33 @@ static void mk_entry(lua_State *L, struct tz_scenario *s, const char *key)
     s->cfg.has_entry = opt_u64(L, 1, "machine", key, &s->cfg.entry);
 }
 
+/* cache = "off" | "check" | "faithful" (docs/caches.md): the memory system
+ * the machine runs with. Only parsed here; the host decides how it combines
+ * with --cache. */
+static void mk_cache(lua_State *L, struct tz_scenario *s, const char *key)
+{
+    static const struct { const char *name; enum tz_cache_mode mode; } modes[] = {
+        {"off", TZ_CACHE_MODE_OFF},
+        {"check", TZ_CACHE_MODE_CHECK},
+        {"faithful", TZ_CACHE_MODE_FAITHFUL},
+    };
+    if (!get_field(L, 1, key))
+        return;
+    if (lua_type(L, -1) != LUA_TSTRING)
+        scn_error(L, "machine: 'cache' must be one of \"off\", \"check\", \"faithful\"; got %s",
+                  describe(L, -1));
+    const char *v = lua_tostring(L, -1);
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        if (strcmp(modes[i].name, v) == 0) {
+            s->cfg.cache_mode = (int)modes[i].mode;
+            s->cfg.has_cache_mode = true;
+            lua_pop(L, 1);
+            return;
+        }
+    }
+    scn_error(L, "machine: 'cache' must be one of \"off\", \"check\", \"faithful\"; got '%s'", v);
+}
+
 static const char *const guest_dtb_keys[] = {"addr", "pad", NULL};
 
 static void mk_guest_dtb(lua_State *L, struct tz_scenario *s, const char *key)
@@ -626,6 +654,7 @@ static const struct {
     {"entry", mk_entry},
     {"handoff", mk_handoff},
     {"guest_dtb", mk_guest_dtb},
+    {"cache", mk_cache},
     {"images", mk_images},
     {"expect_console", mk_expect_console},
 };
@@ -1219,6 +1248,34 @@ static int mem_common(lua_State *L, bool write)
 static int l_mem_read(lua_State *L) { return mem_common(L, false); }
 static int l_mem_write(lua_State *L) { return mem_common(L, true); }
 
+static const char *const dma_keys[] = {"src", "dst", "len", "ns", NULL};
+
+/* dma { src = A, dst = B, len = N, ns = true } -> true (copied) | false
+ * (the TZASC blocked a non-secure copy touching secure memory) */
+static int l_dma(lua_State *L)
+{
+    struct tz_scenario *s = scn(L);
+    check_table_arg(L, "dma");
+    check_keys(L, 1, "dma", dma_keys, -1);
+    need_machine(L, s, "dma");
+    if (!s->host->dma)
+        return scn_error(L, "dma: this host does not support DMA");
+    uint64_t src, dst;
+    if (!opt_u64(L, 1, "dma", "src", &src))
+        return scn_error(L, "dma: 'src' is required");
+    if (!opt_u64(L, 1, "dma", "dst", &dst))
+        return scn_error(L, "dma: 'dst' is required");
+    lua_Integer len;
+    if (!opt_integer(L, 1, "dma", "len", 1, 16 << 20, &len))
+        return scn_error(L, "dma: 'len' is required");
+    bool ns = opt_bool(L, 1, "dma", "ns", true);
+    struct tz_error err = {{0}};
+    int rc = s->host->dma(s->host->ctx, src, dst, (uint64_t)len, ns, &err);
+    host_call(L, s, "dma", rc, &err);
+    lua_pushboolean(L, rc == 0);
+    return 1;
+}
+
 /* reg(cpu, "x0") -> value; set_reg(cpu, "x0", value) */
 static int reg_common(lua_State *L, bool write)
 {
@@ -1506,6 +1563,7 @@ static const luaL_Reg scenario_api[] = {
     {"smc", l_smc},
     {"mem_read", l_mem_read},
     {"mem_write", l_mem_write},
+    {"dma", l_dma},
     {"reg", l_reg},
     {"set_reg", l_set_reg},
     {"mark", l_mark},

@@ -56,6 +56,10 @@ struct tz_scenario_config {
      * with N bytes (default 64 KiB) of room to edit in place, written at A. */
     bool has_guest_dtb;
     uint64_t guest_dtb_addr, guest_dtb_pad;
+    /* cache = "off" | "check" | "faithful": enum tz_cache_mode
+     * (models/cache/cache.h), 0, 1, 2; has_cache_mode when the script gave it. */
+    int cache_mode;
+    bool has_cache_mode;
 };
 
 /* Fills cfg with the defaults above (cpu_model is a malloc'd "cortex-a57";
@@ -153,6 +157,12 @@ struct tz_scenario_host {
     uint64_t (*icount)(void *ctx, int cpu);
     /* Symbol address from the loaded images, or -1. */
     int (*symbol)(void *ctx, const char *name, uint64_t *addr);
+    /* dma{}: copies len bytes of physical memory from src to dst at once as
+     * a non-coherent bus master ("scenario") in the PA space ns. Returns 0
+     * when copied, 1 when the TZASC blocked it, -1 with err set (a range not
+     * in RAM). May be NULL: dma{} is then an error. */
+    int (*dma)(void *ctx, uint64_t src, uint64_t dst, uint64_t len, bool ns,
+               struct tz_error *err);
 };
 
 /* Where names resolve (docs/scenario-api.md): "fw:NAME" -> fw_dir/NAME,

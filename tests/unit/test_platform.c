@@ -234,8 +234,16 @@ Test(qemu_virt, gic_gpio_power)
     cr_expect_eq(gpio->reg[0][0], 0x090b0000);
     cr_expect(gpio->secure);
 
+    const struct tz_device_desc *dma = tz_platform_find(p, "tzsim,dma");
+    cr_assert_not_null(dma);
+    cr_expect_eq(dma->reg[0][0], 0x09100000);
+    cr_expect_not(dma->secure, "the DMA engine is available to both worlds");
+    cr_expect_eq(dma->nirq, 1);
+    cr_expect_eq(dma->irq[0].type, 0u);
+    cr_expect_eq(dma->irq[0].number, 10u, "SPI 10 (INTID 42)");
+
     /* Exactly the MMIO devices: memory, CPUs, timer, clocks are not. */
-    cr_expect_eq(p->ndev, 5);
+    cr_expect_eq(p->ndev, 6);
     tz_platform_free(p);
 }
 
