@@ -7,6 +7,10 @@
  *   ack     = the GIC_ACK itself,
  *   eoi     = the first GIC_EOI of that INTID by that CPU after it.
  * Latencies are vector - assert, ack - assert and eoi - assert.
+ *
+ * Then, when the run has any, the findings of the cache checker and the
+ * TZASC and the per-run counters (tables `findings` and `counters`,
+ * docs/trace-schema.md).
  */
 #include "report.h"
 
@@ -158,11 +162,114 @@ static int switch_section(sqlite3 *db, int64_t run, FILE *out)
     return 0;
 }
 
+/* Whether the trace has table `name`. The findings and counters tables were
+ * added to format 1 (docs/trace-schema.md, "Compatibility"): an older trace
+ * has neither, and reports as having no findings and no counters. */
+static bool has_table(sqlite3 *db, const char *name)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return false;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    bool has = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return has;
+}
+
+static const char *text_or(sqlite3_stmt *st, int col, const char *dflt)
+{
+    const unsigned char *v = sqlite3_column_text(st, col);
+    return v ? (const char *)v : dflt;
+}
+
+/* The findings of the coherence checker and the TZASC (--cache=check or
+ * faithful), in order of first occurrence; nothing when there are none. */
+static int findings_section(sqlite3 *db, int64_t run, FILE *out)
+{
+    if (!has_table(db, "findings"))
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT id, rule_name, count, message FROM findings"
+                               " WHERE run = ?1 ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    bool header = false;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        if (!header) {
+            fprintf(out, "  findings of the cache checker and the TZASC (docs/caches.md):\n"
+                         "    %-5s %-21s %7s  %s\n", "id", "rule", "count", "message");
+            header = true;
+        }
+        char id[24];
+        snprintf(id, sizeof id, "[%lld]", sqlite3_column_int64(st, 0));
+        fprintf(out, "    %-5s %-21s %7llu  %s\n", id, text_or(st, 1, "?"),
+                (unsigned long long)sqlite3_column_int64(st, 2), text_or(st, 3, ""));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+/* Per-run counters (cache hits and misses, maintenance by world...), one
+ * group per CPU in the order they were written, then the machine-wide ones
+ * (cpu NULL); nothing when there are none. Lines wrap at about 100 columns. */
+static int counters_section(sqlite3 *db, int64_t run, FILE *out)
+{
+    if (!has_table(db, "counters"))
+        return 0;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT cpu, name, value FROM counters WHERE run = ?1"
+                               " ORDER BY cpu IS NULL, cpu, rowid", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(st, 1, run);
+    bool header = false, machine = false;
+    long long cpu = -1;
+    int col = 0; /* output column; 0: no group started */
+    const int indent = 13, width = 100;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        bool m = sqlite3_column_type(st, 0) == SQLITE_NULL;
+        long long c = m ? -1 : sqlite3_column_int64(st, 0);
+        if (!header) {
+            fprintf(out, "  counters:\n");
+            header = true;
+        }
+        char item[320];
+        int n = snprintf(item, sizeof item, "%s %llu", text_or(st, 1, "?"),
+                         (unsigned long long)sqlite3_column_int64(st, 2));
+        if (n < 0)
+            n = 0;
+        if (col == 0 || m != machine || c != cpu) {
+            char group[24];
+            if (m)
+                snprintf(group, sizeof group, "machine:");
+            else
+                snprintf(group, sizeof group, "cpu%lld:", c);
+            fprintf(out, "%s    %-*s%s", col ? "\n" : "", indent - 4, group, item);
+            col = indent + n;
+            machine = m;
+            cpu = c;
+        } else if (col + 2 + n > width) {
+            fprintf(out, ",\n%*s%s", indent, "", item);
+            col = indent + n;
+        } else {
+            fprintf(out, ", %s", item);
+            col += 2 + n;
+        }
+    }
+    if (col)
+        fputc('\n', out);
+    sqlite3_finalize(st);
+    return 0;
+}
+
 static int all_sections(sqlite3 *db, int64_t run, FILE *out)
 {
-    if (switch_section(db, run, out) || smc_section(db, run, out))
+    if (switch_section(db, run, out) || smc_section(db, run, out) ||
+        irq_section(db, run, out))
         return -1;
-    return irq_section(db, run, out);
+    if (findings_section(db, run, out) || counters_section(db, run, out))
+        return -1;
+    return 0;
 }
 
 int tz_report(const char *path, int64_t run, FILE *out, struct tz_error *err)

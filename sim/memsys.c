@@ -67,7 +67,7 @@ struct tz_memsys_cpu {
     struct tz_cpu *c;
     uint32_t gen;                         /* bumped to forget every forward entry */
     struct ms_fwd fwd[MS_NFWD];
-    struct { uint64_t win_page, va_page; } rev[MS_NREV];
+    struct { uint64_t win_page, va_page; struct tz_memattr attr; } rev[MS_NREV];
     bool mapped[MS_WIN_BLOCKED + 1][TZ_MAX_MEM];
     /* Faithful mode: RAM bytes replaced for the duration of one load. */
     uint8_t *restore_at;
@@ -176,14 +176,14 @@ static void blocked_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
 static void access_ctx(struct tz_cpu *c, uint64_t pc, uint64_t va, struct tz_access_ctx *x);
 
 static void tzasc_finding(struct tz_memsys *ms, struct tz_cpu *c, uint64_t pa, uint64_t va,
-                          bool write, bool fetch, bool abort)
+                          const struct tz_memattr *attr, bool write, bool fetch, bool abort)
 {
     ms->tzasc_blocked++;
     struct tz_finding_side a = {0}, b = {0};
     access_ctx(c, ureg(c->uc, UC_ARM64_REG_PC), va, &b.ctx);
     b.pa = pa;
     b.kind = fetch ? TZ_SIDE_FETCH : write ? TZ_SIDE_WRITE : TZ_SIDE_READ;
-    b.attr.ns = 1;
+    b.attr = *attr;
     tz_checker_report(ms->chk, TZ_RULE_TZASC, abort ? TZ_FIX_TZASC_ABORT : TZ_FIX_TZASC_RAZWI,
                       pa & ~63ull, true, &a, &b);
 }
@@ -195,10 +195,12 @@ static void hook_blocked(uc_engine *uc, uc_mem_type type, uint64_t addr, int siz
     struct tz_memsys_cpu *mc = opaque;
     uint64_t pa = addr - MS_WIN(MS_WIN_BLOCKED);
     unsigned slot = (unsigned)((addr >> 12) % MS_NREV);
-    uint64_t va = mc->rev[slot].win_page == addr >> 12
-                      ? (mc->rev[slot].va_page << 12) | (addr & 0xfff)
-                      : pa;
-    tzasc_finding(mc->ms, mc->c, pa, va, type == UC_MEM_WRITE, false, false);
+    bool known = mc->rev[slot].win_page == addr >> 12;
+    uint64_t va = known ? (mc->rev[slot].va_page << 12) | (addr & 0xfff) : pa;
+    struct tz_memattr attr = {.ns = 1};
+    if (known)
+        attr = mc->rev[slot].attr;
+    tzasc_finding(mc->ms, mc->c, pa, va, &attr, type == UC_MEM_WRITE, false, false);
 }
 
 /* ---- attribute classes -------------------------------------------------------- */
@@ -332,7 +334,8 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
         /* A non-secure access to secure memory (TZASC). */
         if (ms->tzasc_abort[ri]) {
             if (c->m->running == c)
-                tzasc_finding(ms, c, x.pa, va, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH, true);
+                tzasc_finding(ms, c, x.pa, va, &x.attr, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH,
+                              true);
             record_fault(c, va, type, 0x10);
             return false;
         }
@@ -365,6 +368,7 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
     unsigned slot = (unsigned)((win_page >> 12) % MS_NREV);
     mc->rev[slot].win_page = win_page >> 12;
     mc->rev[slot].va_page = vp;
+    mc->rev[slot].attr = x.attr;
     /* Unicorn's pages are 1 KiB (QEMU's smallest Arm page size): give the
      * whole address and let it take the page. */
     result->paddr = win_page | (x.pa & (MS_PAGE - 1));
@@ -385,13 +389,13 @@ static void access_ctx(struct tz_cpu *c, uint64_t pc, uint64_t va, struct tz_acc
     x->cpu = (int8_t)c->index;
     x->el = (uint8_t)c->el;
     x->ns = c->ns;
-    /* The SMC being served: a call from the other world in flight. */
-    for (int w = 1; w >= 0; w--)
-        if (c->smc[w].active && (c->el == 3 || (int)c->ns != w)) {
-            x->smc_fid = (uint32_t)c->smc[w].fid;
-            x->flags |= TZ_CTX_HAS_FID;
-            break;
-        }
+    /* The SMC being served: in the secure world (EL3 included), the normal
+     * world's call in flight. (A secure-world SMC to the monitor is a
+     * return or a request of the trusted OS, not a service.) */
+    if ((c->el == 3 || !c->ns) && c->smc[1].active) {
+        x->smc_fid = (uint32_t)c->smc[1].fid;
+        x->flags |= TZ_CTX_HAS_FID;
+    }
 }
 
 static void charge(struct tz_cpu *c, uint32_t cycles)
@@ -411,8 +415,11 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     struct tz_memsys *ms = mc->ms;
     struct tz_cpu *c = mc->c;
     unsigned k = win_class(ms, addr);
-    if (!k)
-        return;
+    if (!k) {
+        if (addr >> MS_WIN_SHIFT == MS_WIN_BLOCKED)
+            hook_blocked(uc, type, addr, size, value, opaque);
+        return;   /* a device */
+    }
     uint64_t pa = addr & (MS_WIN(1) - 1);
     unsigned slot = (unsigned)((addr >> 12) % MS_NREV);
     uint64_t va = mc->rev[slot].win_page == addr >> 12
@@ -720,7 +727,9 @@ static const char *side_op(const struct tz_finding_side *s)
     return NULL;
 }
 
-static void side_row(struct tz_memsys *ms, const struct tz_finding_side *s,
+/* first: the earlier side, whose attributes the model keeps only for
+ * fills (for a write it knows whether it was cached). */
+static void side_row(struct tz_memsys *ms, const struct tz_finding_side *s, bool first,
                      struct tz_finding_side_row *r, char *who, char *sym, char *attr)
 {
     memset(r, 0, sizeof *r);
@@ -751,6 +760,8 @@ static void side_row(struct tz_memsys *ms, const struct tz_finding_side *s,
     r->op = side_op(s);
     if (TZ_CTX_IS_DMA(x))
         snprintf(attr, 48, "DMA");
+    else if (first && s->kind == TZ_SIDE_WRITE)
+        snprintf(attr, 48, "%s", s->uncached ? "non-cacheable" : "cacheable");
     else
         tz_memattr_str(&s->attr, attr, 48);
     r->attr = attr;
@@ -777,8 +788,8 @@ void tz_memsys_sync_trace(struct tz_memsys *ms, bool final)
         row.count = f->count;
         row.last_icount = f->last_icount;
         row.last_cpu = f->last_cpu;
-        side_row(ms, &f->first, &row.first, w1, s1, a1);
-        side_row(ms, &f->second, &row.second, w2, s2, a2);
+        side_row(ms, &f->first, true, &row.first, w1, s1, a1);
+        side_row(ms, &f->second, false, &row.second, w2, s2, a2);
         row.message = f->msg;
         tz_trace_finding(t, &row);
     }
@@ -938,12 +949,12 @@ int tz_memsys_cpu_init(struct tz_memsys *ms, struct tz_cpu *c, struct tz_error *
     uc_err e = uc_ctl_tlb_mode(c->uc, UC_TLB_VIRTUAL);
     if (e == UC_ERR_OK)
         e = uc_hook_add(c->uc, &h, UC_HOOK_TLB_FILL, (void *)hook_tlb_fill, mc, 1, 0);
-    if (e == UC_ERR_OK && ms->tzasc)
-        e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)hook_blocked, mc,
-                        MS_WIN(MS_WIN_BLOCKED), MS_WIN(MS_WIN_BLOCKED + 1) - 1);
-    if (e == UC_ERR_OK && ms->cache)
+    /* One memory hook on every address (begin 1, end 0): Unicorn makes the
+     * PC exact inside a memory hook only for instructions whose own address
+     * lies in the hook's range (measured), and code runs at any VA. */
+    if (e == UC_ERR_OK)
         e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ | UC_HOOK_MEM_WRITE, (void *)hook_mem, mc,
-                        MS_WIN(1), MS_WIN(2 * MS_NCLASS + 1) - 1);
+                        1, 0);
     if (e == UC_ERR_OK && ms->mode == TZ_CACHE_MODE_FAITHFUL)
         e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ_AFTER, (void *)hook_mem_after, mc,
                         MS_WIN(1), MS_WIN(2 * MS_NCLASS + 1) - 1);

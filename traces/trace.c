@@ -378,9 +378,23 @@ static void digest_console(struct tz_sha256 *h, int cpu, uint64_t icount, uint64
     hash_str(h, &s, line);
 }
 
+/* A side whose `who` is NULL is unknown (data loaded before the run, the
+ * missing first side of a TZASC finding): every column of it is NULL in the
+ * file, so the digest and the row both use this placeholder instead. */
+static const struct tz_finding_side_row unknown_side = {
+    .who = NULL, .el = TZ_NA, .ns = TZ_NA, .has_pc = false, .has_va = false,
+    .smc_fid = TZ_NA,
+};
+
+static const struct tz_finding_side_row *known_side(const struct tz_finding_side_row *d)
+{
+    return d->who ? d : &unknown_side;
+}
+
 static void digest_side(struct tz_sha256 *h, const struct tz_finding_side_row *d)
 {
     struct ser s = {.n = 0};
+    d = known_side(d);
     hash_str(h, &s, d->who);
     put_i32(&s, d->el);
     put_i32(&s, d->ns);
@@ -805,8 +819,12 @@ uint64_t tz_trace_count(const struct tz_trace *t, enum tz_event_kind kind)
     return t->counts[kind];
 }
 
+/* Binds the 11 columns of one side from column i; returns the next column.
+ * NULL: an unknown side entirely, el/ns/smc_fid TZ_NA, pc without has_pc,
+ * va without has_va, NULL strings. */
 static int bind_side(sqlite3_stmt *st, int i, const struct tz_finding_side_row *d)
 {
+    d = known_side(d);
     bind_text(st, i++, d->who);
     bind_opt(st, i++, d->el);
     bind_opt(st, i++, d->ns);
@@ -833,6 +851,11 @@ static int bind_side(sqlite3_stmt *st, int i, const struct tz_finding_side_row *
     return i;
 }
 
+/* Findings and counters follow events: folded into the digest in call order
+ * whether or not a file is written (a digest-only trace does nothing else),
+ * batched with the run's other rows, skipped after a write error. A finding
+ * written again (same run and id: the final count at the end of the run)
+ * replaces its row, and each write counts in the digest. */
 int tz_trace_finding(struct tz_trace *t, const struct tz_finding_row *f)
 {
     assert(t && f);
@@ -880,6 +903,22 @@ void tz_trace_counter(struct tz_trace *t, int cpu, const char *name, uint64_t va
         row_written(t);
 }
 
+/* Whether the attached trace `part` has table `name`: a worker trace of
+ * format 1 written before the findings and counters tables existed has
+ * neither, and imports as having no rows in them. */
+static int part_has_table(sqlite3 *db, const char *name, bool *has)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT count(*) FROM part.sqlite_master"
+                               " WHERE type = 'table' AND name = ?", -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st) == SQLITE_ROW ? 0 : -1;
+    *has = rc == 0 && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
 {
     assert(t && !t->in_run);
@@ -896,6 +935,10 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
         goto sqlerr;
     if (sqlite3_exec(t->db, "BEGIN", NULL, NULL, &msg) != SQLITE_OK)
         goto execerr;
+    bool has_findings, has_counters;
+    if (part_has_table(t->db, "findings", &has_findings) != 0 ||
+        part_has_table(t->db, "counters", &has_counters) != 0)
+        goto sqlerr;
     if (sqlite3_prepare_v2(t->db, "SELECT id FROM part.runs ORDER BY id", -1, &list, NULL) !=
         SQLITE_OK)
         goto sqlerr;
@@ -903,7 +946,7 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
         int64_t old = sqlite3_column_int64(list, 0);
         int64_t id = t->next_run++;
         char sql[4096];
-        snprintf(sql, sizeof sql,
+        int n = snprintf(sql, sizeof sql,
                  "INSERT INTO main.runs SELECT %lld, scenario, scenario_sha256, platform, ncpus,"
                  " quantum, seed, params, status, stop_reason, stop_reason_name, total_icount,"
                  " vtime_ns, digest FROM part.runs WHERE id = %lld;"
@@ -911,13 +954,22 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
                  " from_ns, to_el, to_ns, pc, fid, intid, a0, a1, a2, a3, dur_icount, dur_ns, text"
                  " FROM part.events WHERE run = %lld ORDER BY seq;"
                  "INSERT INTO main.console SELECT %lld, seq, cpu, icount, vtime_ns, device, line"
-                 " FROM part.console WHERE run = %lld ORDER BY seq;"
-                 "INSERT INTO main.findings SELECT %lld, " FINDING_COLS_NO_RUN
-                 " FROM part.findings WHERE run = %lld ORDER BY id;"
-                 "INSERT INTO main.counters SELECT %lld, cpu, name, value"
-                 " FROM part.counters WHERE run = %lld ORDER BY rowid;",
+                 " FROM part.console WHERE run = %lld ORDER BY seq;",
                  (long long)id, (long long)old, (long long)id, (long long)old, (long long)id,
-                 (long long)old, (long long)id, (long long)old, (long long)id, (long long)old);
+                 (long long)old);
+        /* Counters in the order they were written (rowid), so that the
+         * imported rows read back in the order the digest folded them. */
+        if (has_findings)
+            n += snprintf(sql + n, sizeof sql - (size_t)n,
+                          "INSERT INTO main.findings(" FINDING_COLS ") SELECT %lld, "
+                          FINDING_COLS_NO_RUN " FROM part.findings WHERE run = %lld ORDER BY id;",
+                          (long long)id, (long long)old);
+        if (has_counters)
+            n += snprintf(sql + n, sizeof sql - (size_t)n,
+                          "INSERT INTO main.counters(run, cpu, name, value) SELECT %lld, cpu,"
+                          " name, value FROM part.counters WHERE run = %lld ORDER BY rowid;",
+                          (long long)id, (long long)old);
+        assert(n > 0 && (size_t)n < sizeof sql);
         if (sqlite3_exec(t->db, sql, NULL, NULL, &msg) != SQLITE_OK)
             goto execerr;
     }

@@ -9,7 +9,8 @@
  * return. Towards the normal world it serves the calls of tsp_abi.h:
  *
  *   fast ECHO, ADD, CHECKSUM (of a buffer in the static shared memory),
- *   STATS, all with interrupts masked;
+ *   STATS, FILL (writes a pattern into the shared memory), all with
+ *   interrupts masked;
  *   yielding LOOP, which runs N iterations of a short loop with interrupts
  *   unmasked on a per-core thread stack. A secure (native) interrupt taken
  *   then is handled at once; a normal-world (foreign) one preempts the call:
@@ -168,7 +169,11 @@ void tsp_thread_interrupt(u64 *frame)
 
 /* ---- calls ------------------------------------------------------------------------ */
 
-static u32 fnv1a(u64 pa, u64 len)
+/* CHECKSUM: FNV-1a over the normal world's buffer, read byte by byte with
+ * the MMU off (Device-nGnRnE: uncached), so a writer that has the buffer
+ * in its cache must clean it to the PoC first (docs/caches.md, rule 1). A
+ * function of its own so that the coherence checker's findings name it. */
+static __attribute__((noinline)) u32 tsp_checksum(u64 pa, u64 len)
 {
     const volatile u8 *p = (const volatile u8 *)(uintptr_t)pa;
     u32 h = TSP_FNV_OFFSET;
@@ -177,6 +182,18 @@ static u32 fnv1a(u64 pa, u64 len)
         h *= TSP_FNV_PRIME;
     }
     return h;
+}
+
+/* FILL: the pattern of tsp_abi.h, written byte by byte with the MMU off,
+ * i.e. as Device-nGnRnE stores that bypass every cache: a normal-world
+ * reader that has the buffer cached must invalidate it (DC IVAC) before it
+ * reads the result (docs/caches.md, rules 2 and 5). A function of its own
+ * so that the coherence checker's findings name it. */
+static __attribute__((noinline)) void tsp_fill(u64 pa, u64 len, u32 seed)
+{
+    volatile u8 *p = (volatile u8 *)(uintptr_t)pa;
+    for (u64 i = 0; i < len; i++)
+        p[i] = TSP_FILL_BYTE(seed, i);
 }
 
 static bool in_shm(u64 pa, u64 len)
@@ -202,9 +219,17 @@ void tsp_fast_smc(u64 fid, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5, u64 a6, u64 a
         break;
     case TSP_FAST_CHECKSUM:
         if (in_shm(a1, a2))
-            r[1] = fnv1a(a1, a2);
+            r[1] = tsp_checksum(a1, a2);
         else
             r[0] = TSP_E_BADADDR;
+        break;
+    case TSP_FAST_FILL:
+        if (in_shm(a1, a2)) {
+            tsp_fill(a1, a2, (u32)a3);
+            r[1] = a2;
+        } else {
+            r[0] = TSP_E_BADADDR;
+        }
         break;
     case TSP_FAST_STATS:
         for (unsigned i = 0; i < TSP_MAX_CORES; i++) {

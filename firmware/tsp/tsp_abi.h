@@ -25,6 +25,9 @@
 #define TSP_FAST_CHECKSUM       0xB3000003u  /* x1 = PA, x2 = length -> x0 = 0, x1 = FNV-1a 32 */
 #define TSP_FAST_STATS          0xB3000004u  /* -> x0 = 0, x1 = FIQ entries, x2 = native
                                                 interrupts, x3 = foreign-interrupt RPCs */
+#define TSP_FAST_FILL           0xB3000005u  /* x1 = PA, x2 = length, x3 = seed -> x0 = 0,
+                                                x1 = length: writes TSP_FILL_BYTE over
+                                                [x1, x1 + x2), uncached (MMU off) */
 /* Yielding calls (bit 31 clear): may be preempted and return an RPC. */
 #define TSP_YIELD_LOOP          0x33000001u  /* x1 = N -> x0 = 0, x1 = iterations run,
                                                 x2 = foreign-interrupt RPCs during the call,
@@ -35,26 +38,34 @@
 #define TSP_FAST_ADD64          (TSP_FAST_ADD | TSP_FID_SMC64)       /* 0xF3000002 */
 #define TSP_FAST_CHECKSUM64     (TSP_FAST_CHECKSUM | TSP_FID_SMC64)  /* 0xF3000003 */
 #define TSP_FAST_STATS64        (TSP_FAST_STATS | TSP_FID_SMC64)     /* 0xF3000004 */
+#define TSP_FAST_FILL64         (TSP_FAST_FILL | TSP_FID_SMC64)      /* 0xF3000005 */
 
 /* x0 of a result */
 #define TSP_OK                  0x0u
 #define TSP_E_BUSY              0x1u         /* a yielding call is already in progress on this core */
 #define TSP_E_RESUME            0x2u         /* RETURN_FROM_RPC: nothing to resume, or a wrong token */
-#define TSP_E_BADADDR           0x3u         /* CHECKSUM: the buffer is not inside the shared memory */
+#define TSP_E_BADADDR           0x3u         /* CHECKSUM, FILL: the buffer is not inside the
+                                                shared memory */
 #define TSP_RPC_FOREIGN_INTR    0xFFFF0004u  /* a normal-world interrupt preempted the call:
                                                 take it, then RETURN_FROM_RPC with x1..x3 as
                                                 returned (x3 = resume token); the value of
                                                 OP-TEE's OPTEE_SMC_RETURN_RPC_FOREIGN_INTR */
 #define TSP_E_UNKNOWN           0xFFFFFFFFu  /* unknown function */
 
-/* The normal-world memory CHECKSUM may read: OP-TEE's static shared memory
- * on qemu-virt. */
+/* The normal-world memory CHECKSUM may read and FILL may write: OP-TEE's
+ * static shared memory on qemu-virt. */
 #define TSP_SHM_BASE            0x42000000u
 #define TSP_SHM_SIZE            0x00200000u
 
 /* FNV-1a, 32-bit: h = 0x811c9dc5; for each byte b: h = (h ^ b) * 0x01000193 */
 #define TSP_FNV_OFFSET          0x811c9dc5u
 #define TSP_FNV_PRIME           0x01000193u
+
+/* FILL's pattern: byte i of the range (i counted from x1) is byte i % 4 of
+ * the 32-bit seed (little-endian) XOR (i / 4) % 256. From a 4-byte aligned
+ * start, 32-bit word k is seed ^ (0x01010101 * (k % 256)). */
+#define TSP_FILL_BYTE(seed, i) \
+    ((u8)((u8)((u32)(seed) >> (8 * ((i) & 3))) ^ (u8)((i) >> 2)))
 
 /* Interrupts of the qemu-virt platform the TSP and nwd-tsp use. Neither
  * line is wired to a device (the UARTs use SPIs 1 and 8): scenarios drive

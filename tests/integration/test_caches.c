@@ -120,3 +120,60 @@ Test(caches, mmu_permission_fault_at_el3_is_a_guest_error)
     free(out);
     free(err);
 }
+
+/* The five scenarios of docs/caches.md ("Scenarios") check their own
+ * findings (test_scenarios runs them with their machine{cache = "check"}).
+ * Here: the same files in faithful mode, where the buggy run (run 1 of
+ * each sweep) reads what silicon would and the fixed run (run 2) does not,
+ * and the findings are the same as in check mode. */
+static long long console_has(const char *db, int run, const char *like)
+{
+    sqlite3 *d = open_db(tmp_path(db));
+    char sql[512];
+    snprintf(sql, sizeof sql, "select count(*) from console where run = %d and line like '%s'", run,
+             like);
+    long long n = q1(d, sql);
+    sqlite3_close(d);
+    return n;
+}
+
+Test(caches, faithful_shared_buffer_checksum_is_wrong)
+{
+    run_ok("scenarios/cache-shared-buffer.lua", "--cache=faithful", "f-shm.db");
+    cr_expect_eq(console_has("f-shm.db", 1, "cache-nwd: checksum MISMATCH%"), 1);
+    cr_expect_eq(console_has("f-shm.db", 2, "cache-nwd: checksum ok%"), 1);
+    cr_expect_eq(findings("f-shm.db", "run = 1 and rule = 1"), 1);
+    cr_expect_eq(findings("f-shm.db", "run = 2"), 0);
+    /* In check mode the guest sees coherent memory: the checksum is right
+     * and the finding is the same. */
+    run_ok("scenarios/cache-shared-buffer.lua", "--cache=check", "c-shm.db");
+    cr_expect_eq(console_has("c-shm.db", 1, "cache-nwd: checksum ok%"), 1);
+    cr_expect_eq(findings("c-shm.db", "run = 1 and rule = 1 and first_sym like 'shm_write_message+%'"
+                                      " and second_sym like 'tsp_checksum+%' and second_op = 'read'"
+                                      " and first_ns = 1 and second_ns = 0 and second_el = 1"
+                                      " and second_smc_fid = 4076863491"), 1);
+}
+
+Test(caches, faithful_response_is_stale)
+{
+    run_ok("scenarios/cache-response.lua", "--cache=faithful", "f-resp.db");
+    cr_expect_eq(console_has("f-resp.db", 1, "cache-nwd: response MISMATCH%"), 1);
+    cr_expect_eq(console_has("f-resp.db", 2, "cache-nwd: response ok"), 1);
+}
+
+Test(caches, faithful_stale_code_runs_the_old_instructions)
+{
+    run_ok("scenarios/cache-stale-code.lua", "--cache=faithful", "f-code.db");
+    cr_expect_eq(console_has("f-code.db", 1, "cache-nwd: code returned 1 (STALE%"), 1);
+    cr_expect_eq(console_has("f-code.db", 2, "cache-nwd: code returned 2 (the new code ran)"), 1);
+    cr_expect_eq(findings("f-code.db", "run = 1 and rule = 4"), 1);
+}
+
+Test(caches, faithful_dma_sees_memory_not_caches)
+{
+    run_ok("scenarios/cache-dma.lua", "--cache=faithful", "f-dma.db");
+    cr_expect_eq(console_has("f-dma.db", 1, "cache-nwd: dma MISMATCH%"), 1);
+    cr_expect_eq(console_has("f-dma.db", 1, "cache-nwd: dma into dirty lines MISMATCH%"), 1);
+    cr_expect_eq(console_has("f-dma.db", 2, "cache-nwd: dma ok"), 1);
+    cr_expect_eq(findings("f-dma.db", "run = 1 and rule = 7 and second_who = 'dma@9100000'"), 1);
+}

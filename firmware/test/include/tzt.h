@@ -126,7 +126,7 @@
 #define SCR_HCE                 (1 << 8)
 #define SCR_RW                  (1 << 10)
 
-#define HCR_RW                  (1 << 31)
+#define HCR_RW                  (1ul << 31)
 
 /* SCTLR_EL1 with only its RES1 bits set (MMU, caches and alignment checks
  * off): bits 11, 20, 22, 23, 28, 29. */
