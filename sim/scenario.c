@@ -55,6 +55,7 @@ struct tz_scenario {
     struct tz_scenario_config cfg;
     bool machine_declared;
     int machine_line;
+    char machine_file[512];  /* the file machine{} is in (include()) */
     bool machine_created;     /* host->create_machine succeeded */
     bool ran;                 /* run_until was called */
 
@@ -105,14 +106,32 @@ static struct tz_scenario *scn(lua_State *L)
 
 /* Line of the innermost Lua function on the stack (the script line that
  * called the C function running now), or 0. */
-static int script_line(lua_State *L)
+static int script_line_in(lua_State *L, const char **file)
 {
     lua_Debug ar;
     for (int level = 1; lua_getstack(L, level, &ar); level++) {
-        if (lua_getinfo(L, "l", &ar) && ar.currentline > 0)
+        if (lua_getinfo(L, "Sl", &ar) && ar.currentline > 0) {
+            if (file)
+                *file = ar.source[0] == '@' ? ar.source + 1 : NULL;
             return ar.currentline;
+        }
     }
     return 0;
+}
+
+static int script_line(lua_State *L)
+{
+    return script_line_in(L, NULL);
+}
+
+/* The line of the calling script code, and in *file the file it is in:
+ * the script's path as given, or an included file's path (include()). */
+static int script_where(lua_State *L, const struct tz_scenario *s, const char **file)
+{
+    const char *f = NULL;
+    int line = script_line_in(L, &f);
+    *file = f && strcmp(f, s->short_src) ? f : s->path;
+    return line;
 }
 
 /* Raises "PATH:LINE: formatted text" (the full path as given, not Lua's
@@ -120,9 +139,10 @@ static int script_line(lua_State *L)
 static int scn_error(lua_State *L, const char *fmt, ...)
 {
     struct tz_scenario *s = scn(L);
-    int line = script_line(L);
+    const char *file;
+    int line = script_where(L, s, &file);
     if (line > 0)
-        lua_pushfstring(L, "%s:%d: ", s->path, line);
+        lua_pushfstring(L, "%s:%d: ", file, line);
     else
         lua_pushfstring(L, "%s: ", s->path);
     va_list ap;
@@ -685,7 +705,9 @@ static int l_machine(lua_State *L)
         lua_settop(L, 1);
     }
     s->machine_declared = true;
-    s->machine_line = script_line(L);
+    const char *mfile;
+    s->machine_line = script_where(L, s, &mfile);
+    snprintf(s->machine_file, sizeof s->machine_file, "%s", mfile);
     return 0;
 }
 
@@ -844,7 +866,7 @@ static void check_failed(struct tz_scenario *s, const char *msg)
 /* Checks that the console output contains text; on failure reports
  * "PATH:LINE: expect_console: 'text' not found in console output". Returns
  * whether it was found. */
-static bool check_console(struct tz_scenario *s, int line, const char *text)
+static bool check_console(struct tz_scenario *s, const char *file, int line, const char *text)
 {
     const char *out = s->host->console ? s->host->console(s->host->ctx) : NULL;
     if (out && strstr(out, text))
@@ -852,7 +874,7 @@ static bool check_console(struct tz_scenario *s, int line, const char *text)
     char msg[TZ_ERROR_MAX];
     if (line > 0)
         snprintf(msg, sizeof msg, "%s:%d: expect_console: '%s' not found in console output",
-                 s->path, line, text);
+                 file, line, text);
     else
         snprintf(msg, sizeof msg, "%s: expect_console: '%s' not found in console output", s->path,
                  text);
@@ -867,7 +889,9 @@ static int l_expect_console(lua_State *L)
         return scn_error(L, "expect_console: expected a string, got %s", describe(L, 1));
     if (!s->machine_created)
         return scn_error(L, "expect_console: the machine has not run yet (call run_until first)");
-    lua_pushboolean(L, check_console(s, script_line(L), lua_tostring(L, 1)));
+    const char *file;
+    int line = script_where(L, s, &file);
+    lua_pushboolean(L, check_console(s, file, line, lua_tostring(L, 1)));
     return 1;
 }
 
@@ -1331,15 +1355,16 @@ static int l_symbol(lua_State *L)
     return 1;
 }
 
-static void check_failed_msg(struct tz_scenario *s, int line, int cpu, const char *what)
+static void check_failed_msg(struct tz_scenario *s, const char *file, int line, int cpu,
+                             const char *what)
 {
     char msg[TZ_ERROR_MAX];
     uint64_t ic = s->machine_created ? host_icount(s, cpu) : 0;
     if (cpu < 0)
-        snprintf(msg, sizeof msg, "%s:%d: %s (all CPUs: %llu instructions)", s->path, line, what,
+        snprintf(msg, sizeof msg, "%s:%d: %s (all CPUs: %llu instructions)", file, line, what,
                  (unsigned long long)ic);
     else
-        snprintf(msg, sizeof msg, "%s:%d: %s (cpu%d icount %llu)", s->path, line, what, cpu,
+        snprintf(msg, sizeof msg, "%s:%d: %s (cpu%d icount %llu)", file, line, what, cpu,
                  (unsigned long long)ic);
     check_failed(s, msg);
 }
@@ -1355,11 +1380,12 @@ static int l_expect(lua_State *L)
     check_table_arg(L, "expect");
     check_keys(L, 1, "expect", expect_keys, -1);
     need_machine(L, s, "expect");
-    int line = script_line(L);
+    const char *file;
+    int line = script_where(L, s, &file);
     const char *label = opt_string(L, 1, "expect", "message");
     const char *con = opt_string(L, 1, "expect", "console");
     if (con) {
-        lua_pushboolean(L, check_console(s, line, con));
+        lua_pushboolean(L, check_console(s, file, line, con));
         return 1;
     }
     int64_t got = 0;
@@ -1416,7 +1442,7 @@ static int l_expect(lua_State *L)
         else
             snprintf(full, sizeof full, "expect: %s%s%s = %lld (0x%llx), %s", label ? label : "",
                      label ? ": " : "", what, (long long)got, (unsigned long long)got, cond);
-        check_failed_msg(s, line, cpu, full);
+        check_failed_msg(s, file, line, cpu, full);
     }
     lua_pushboolean(L, ok);
     return 1;
@@ -1552,6 +1578,8 @@ const char *tz_scenario_sweep_params(const struct tz_scenario *s)
 }
 
 /* The global functions of the language (docs/scenario-api.md). */
+static int l_include(lua_State *L);
+
 static const luaL_Reg scenario_api[] = {
     {"machine", l_machine},
     {"run_until", l_run_until},
@@ -1569,6 +1597,7 @@ static const luaL_Reg scenario_api[] = {
     {"mark", l_mark},
     {"stop", l_stop},
     {"symbol", l_symbol},
+    {"include", l_include},
     {"expect", l_expect},
     {"random", l_random},
     {"sweep", l_sweep},
@@ -1757,6 +1786,36 @@ static int msgh(lua_State *L)
 }
 
 /* ------------------------------------------------------------------------ */
+/* include("lib/x.lua", ...): runs another file in the same sandbox (its
+ * globals are the script's) and returns what that file returns. The path is
+ * resolved like every other (docs/scenario-api.md, "Paths"): relative to
+ * the including script's folder. Errors name the included file and line. */
+static int read_file(const char *path, char **out, size_t *len, struct tz_error *err);
+
+static int l_include(lua_State *L)
+{
+    if (lua_type(L, 1) != LUA_TSTRING)
+        return scn_error(L, "include: expected a file name, got %s", describe(L, 1));
+    int nargs = lua_gettop(L) - 1;
+    const char *path = resolve_path(L, "include", "file", lua_tostring(L, 1));
+    char *buf;
+    size_t len;
+    struct tz_error e = {{0}};
+    if (read_file(path, &buf, &len, &e) < 0)
+        return scn_error(L, "include: %s", e.msg);
+    const char *chunk = lua_pushfstring(L, "@%s", path);
+    int rc = luaL_loadbufferx(L, buf, len, chunk, "t");
+    free(buf);
+    if (rc != LUA_OK)
+        return lua_error(L);
+    lua_remove(L, -2);                 /* the chunk name */
+    lua_remove(L, -2);                 /* the resolved path */
+    lua_insert(L, 2);                  /* the chunk below its arguments */
+    int base = 1;
+    lua_call(L, nargs, LUA_MULTRET);
+    return lua_gettop(L) - base;
+}
+
 /* Public API                                                               */
 
 static int read_file(const char *path, char **out, size_t *len, struct tz_error *err)
@@ -1932,7 +1991,7 @@ int tz_scenario_exec(struct tz_scenario *s, const struct tz_scenario_host *host,
         }
     }
     for (int i = 0; i < s->cfg.nexpect; i++)
-        check_console(s, s->machine_line, s->cfg.expect_console[i]);
+        check_console(s, s->machine_file, s->machine_line, s->cfg.expect_console[i]);
     /* A one-shot trigger that never fired is almost always a scenario bug
      * (a wrong address, an instruction count past the end). */
     for (int id = 1; id <= s->next_trigger; id++)

@@ -957,8 +957,9 @@ int tz_trace_import(struct tz_trace *t, const char *path, struct tz_error *err)
                  " FROM part.console WHERE run = %lld ORDER BY seq;",
                  (long long)id, (long long)old, (long long)id, (long long)old, (long long)id,
                  (long long)old);
-        /* Counters in the order they were written (rowid), so that the
-         * imported rows read back in the order the digest folded them. */
+        /* Findings by id; counters in the order they were written (rowid),
+         * so that they read back in the order the digest folded them. The
+         * explicit column lists keep this independent of column order. */
         if (has_findings)
             n += snprintf(sql + n, sizeof sql - (size_t)n,
                           "INSERT INTO main.findings(" FINDING_COLS ") SELECT %lld, "

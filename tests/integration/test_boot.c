@@ -3,6 +3,8 @@
  * switch. Runs the real firmware on real Unicorn with a real SQLite file. */
 #include "helpers.h"
 
+#include "traces/trace.h"
+
 Test(boot, default_scenario)
 {
     const char *db = tmp_path("boot.db");
@@ -51,6 +53,9 @@ Test(boot, default_scenario)
     cr_expect_eq(run_cli(args, &rout, &rerr), 0, "%s", rerr);
     cr_expect(strstr(rout, "0xb2000001 normal     1000"), "%s", rout);
     cr_expect(strstr(rout, "world switches: 1011 to secure, 1012 to normal"), "%s", rout);
+    /* No cache model, so no findings or counters sections. */
+    cr_expect(!strstr(rout, "findings"), "%s", rout);
+    cr_expect(!strstr(rout, "counters"), "%s", rout);
     free(rout), free(rerr);
     cr_expect_eq(q1(d, "select count(*) from meta where key in ('format_version','tzsim_version','platform_sha256','scenario_sha256','seed','image.0.sha256')"), 6);
     sqlite3_close(d);
@@ -95,4 +100,75 @@ Test(boot, cli_help_and_version)
     cr_expect_eq(run_cli("--help", &out, &err), 0);
     cr_expect(strstr(out, "usage: tzsim run SCENARIO"));
     free(out), free(err);
+}
+
+/* tzsim report prints a run's findings and counters after the latency
+ * sections, and nothing for a run without them or a trace older than the
+ * tables. The trace is written with the trace API: no simulation needed. */
+Test(report, findings_and_counters)
+{
+    const char *db = tmp_path("report-findings.db");
+    struct tz_trace *t = NULL;
+    struct tz_error err = {{0}};
+    cr_assert_eq(tz_trace_open(&t, db, &err), 0, "%s", err.msg);
+    struct tz_run_info info = {.scenario = "s.lua", .platform = "qemu-virt", .ncpus = 2};
+    cr_assert_eq(tz_trace_run_begin(t, &info, NULL), 0);
+    struct tz_finding_row f = {
+        .id = 0, .rule = 1, .rule_name = "stale-read", .missing = "no DC CVAC/CIVAC to PoC",
+        .line_pa = 0x42000000, .ns = 1, .count = 256, .last_icount = 9, .last_cpu = 0,
+        .first = {.who = "cpu0", .el = 1, .ns = 1, .pc = 0x40081100, .has_pc = true,
+                  .sym = "shm_write+0x60", .icount = 5, .va = 0x42000000, .pa = 0x42000000,
+                  .has_va = true, .smc_fid = TZ_NA, .op = "write", .attr = "Normal"},
+        .second = {.who = "dma@9100000", .el = TZ_NA, .ns = 1, .icount = 9, .pa = 0x42000000,
+                   .smc_fid = TZ_NA, .op = "read", .attr = "DMA"},
+        .message = "stale read: dma@9100000 read 0x42000000"};
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+    f.id = 1;
+    f.rule = 8;
+    f.rule_name = "tzasc-blocked";
+    f.count = 1;
+    f.first.who = NULL;
+    f.message = "tzasc: blocked";
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+    tz_trace_counter(t, TZ_NA, "l2_writebacks", 4);
+    tz_trace_counter(t, 1, "l1d_hits", 11);
+    tz_trace_counter(t, 0, "l1d_hits", 0xffffffffffffffffull);
+    tz_trace_counter(t, 0, "l1d_misses", 3);
+    cr_assert_eq(tz_trace_run_end(t, "ok", TZ_STOP_SYSTEM_OFF, 10, 10, &err), 0, "%s", err.msg);
+    cr_assert_eq(tz_trace_run_begin(t, &info, NULL), 0); /* run 2: neither */
+    cr_assert_eq(tz_trace_run_end(t, "ok", TZ_STOP_SYSTEM_OFF, 10, 10, &err), 0, "%s", err.msg);
+    cr_assert_eq(tz_trace_close(t, &err), 0, "%s", err.msg);
+
+    char args[1200], *out, *errs;
+    snprintf(args, sizeof args, "report '%s' --run 1", db);
+    cr_assert_eq(run_cli(args, &out, &errs), 0, "%s", errs);
+    const char *fs = strstr(out, "  findings of the cache checker and the TZASC");
+    cr_assert(fs, "%s", out);
+    cr_expect(strstr(out, "no interrupts acknowledged") < fs, "findings come last:\n%s", out);
+    cr_expect(strstr(fs, "    [0]   stale-read                256  stale read: dma@9100000 read"
+                         " 0x42000000\n"), "%s", out);
+    cr_expect(strstr(fs, "    [1]   tzasc-blocked               1  tzasc: blocked\n"), "%s", out);
+    /* Counters grouped by CPU in order, machine-wide last, u64 unsigned. */
+    cr_expect(strstr(fs, "  counters:\n"
+                         "    cpu0:    l1d_hits 18446744073709551615, l1d_misses 3\n"
+                         "    cpu1:    l1d_hits 11\n"
+                         "    machine: l2_writebacks 4\n"), "%s", out);
+    free(out), free(errs);
+
+    snprintf(args, sizeof args, "report '%s' --run 2", db);
+    cr_assert_eq(run_cli(args, &out, &errs), 0, "%s", errs);
+    cr_expect(!strstr(out, "findings") && !strstr(out, "counters"), "%s", out);
+    free(out), free(errs);
+
+    /* A trace written before the findings and counters tables existed. */
+    sqlite3 *d;
+    cr_assert_eq(sqlite3_open(db, &d), SQLITE_OK);
+    cr_assert_eq(sqlite3_exec(d, "DROP TABLE findings; DROP TABLE counters;", NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(d);
+    snprintf(args, sizeof args, "report '%s'", db);
+    cr_assert_eq(run_cli(args, &out, &errs), 0, "%s", errs);
+    cr_expect(strstr(out, "run 2: s.lua"), "%s", out);
+    cr_expect(!strstr(out, "findings") && !strstr(out, "counters"), "%s", out);
+    free(out), free(errs);
 }

@@ -875,3 +875,30 @@ Test(scenario, shipped_scenarios_parse)
     cr_assert_str_eq(c->images[2].file, "/fw/test/nsel1-smp.elf");
     tz_scenario_free(s);
 }
+
+Test(scenario, include_runs_a_file_in_the_same_sandbox)
+{
+    char lib[1024];
+    write_script(lib, sizeof lib, "inc-lib.lua",
+                 "local a, b = ...\n"
+                 "from_lib = a + b\n"
+                 "assert(io == nil and dofile == nil)\n"
+                 "return a * b, 'two'\n");
+    write_script(lib, sizeof lib, "inc-bad.lua", "\nmachine { platform = 12 }\n");
+    struct test_host h = {0};
+    run_text_ok("inc.lua",
+                "local p, q = include('inc-lib.lua', 3, 4)\n"
+                "assert(p == 12 and q == 'two' and from_lib == 7)\n" MACHINE_OK,
+                &h);
+    /* An error inside the included file names that file and its line. */
+    char path[1024];
+    write_script(path, sizeof path, "inc-err.lua", "include('inc-bad.lua')\n");
+    struct tz_error err;
+    int rc = run_script(path, &test_env, &h, NULL, &err);
+    cr_assert_eq(rc, -1);
+    cr_expect(strstr(err.msg, "inc-bad.lua:2: machine: 'platform' must be a string"), "%s",
+              err.msg);
+    run_text_fails("inc-missing.lua", "\ninclude('no-such-file.lua')\n", 2,
+                   "include: ");
+    run_text_fails("inc-type.lua", "include(12)\n", 1, "include: expected a file name");
+}

@@ -302,7 +302,9 @@ Test(trace, schema_and_event_kinds)
 
     sqlite3 *db = db_open(path);
     static const char *const objects[] = {"meta", "event_kinds", "runs", "events", "console",
-                                          "events_named", "ev_SMC_CALL", "ev_RUN_STOP"};
+                                          "findings", "counters", "counters_run",
+                                          "events_named", "ev_SMC_CALL", "ev_RUN_STOP",
+                                          "ev_FINDING"};
     for (size_t i = 0; i < sizeof objects / sizeof objects[0]; i++) {
         char sql[256];
         snprintf(sql, sizeof sql, "SELECT count(*) FROM sqlite_master WHERE name = '%s'",
@@ -320,6 +322,9 @@ Test(trace, schema_and_event_kinds)
     cr_assert_str_neq(buf, "");
     cr_assert_eq(q_int(db, "SELECT count(*) FROM runs"), 0);
     cr_assert_eq(q_int(db, "SELECT count(*) FROM events"), 0);
+    /* The findings and counters tables exist even when never used. */
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM findings"), 0);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM counters"), 0);
 
     /* event_kinds matches events.def, row for row, NULL for unused args. */
     int64_t nkinds = 0;
@@ -888,6 +893,424 @@ Test(trace, large_batch, .timeout = 120)
     cleanup(path);
 }
 
+/* ---- findings and counters ---------------------------------------------------- */
+
+/* A CPU side with every field set; pc and va above 2^63. */
+static void cpu_side(struct tz_finding_side_row *d)
+{
+    *d = (struct tz_finding_side_row){
+        .who = "cpu1", .el = 1, .ns = 1, .pc = 0xffff000008081100ull, .has_pc = true,
+        .sym = "shm_write+0x60", .icount = 104244, .va = 0xffff800042000038ull,
+        .pa = 0x42000038, .has_va = true, .smc_fid = 0xbe000000, .op = "write",
+        .attr = "Normal iWB-RWA oWB-RWA ISH"};
+}
+
+/* A DMA side: no EL, pc, symbol, VA or SMC. */
+static void dma_side(struct tz_finding_side_row *d)
+{
+    *d = (struct tz_finding_side_row){
+        .who = "dma@9100000", .el = TZ_NA, .ns = 0, .has_pc = false, .sym = NULL,
+        .icount = 777, .pa = 0x8000000000000040ull, .has_va = false, .smc_fid = TZ_NA,
+        .op = "read", .attr = "DMA"};
+}
+
+static void base_finding(struct tz_finding_row *f)
+{
+    memset(f, 0, sizeof *f);
+    f->id = 0;
+    f->rule = 1;
+    f->rule_name = "stale-read";
+    f->missing = "no DC CVAC/CIVAC to PoC";
+    f->line_pa = 0xffffffffffffffc0ull;
+    f->ns = 1;
+    f->count = 1;
+    f->last_icount = 108528;
+    f->last_cpu = TZ_NA;
+    cpu_side(&f->first);
+    dma_side(&f->second);
+    f->message = "stale read: dma@9100000 read 0x42000000";
+}
+
+Test(trace, finding_roundtrip_with_nulls)
+{
+    char path[1024], buf[512];
+    scratch(path, sizeof path, "finding");
+    struct tz_trace *t = open_ok(path);
+    begin_ok(t, NULL);
+    struct tz_finding_row f;
+    base_finding(&f);
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+
+    /* Finding 1: a TZASC finding, no first side. Whatever its fields hold,
+     * an unknown side (who NULL) is all NULL. */
+    struct tz_finding_row g;
+    base_finding(&g);
+    g.id = 1;
+    g.rule = 8;
+    g.rule_name = "tzasc-blocked";
+    g.missing = "blocked by the TZASC: read as zero, write ignored";
+    g.line_pa = 0xe100000;
+    g.ns = 0;
+    g.last_cpu = 3;
+    cpu_side(&g.first);
+    g.first.who = NULL;
+    cpu_side(&g.second);
+    g.second.sym = NULL;    /* no symbol for that pc */
+    g.second.smc_fid = TZ_NA;
+    g.message = NULL;
+    cr_assert_eq(tz_trace_finding(t, &g), 0);
+
+    /* The rewrite at the end of the run replaces the row. */
+    f.count = 256;
+    f.last_icount = 0x8000000000000001ull;
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+    end_ok(t);
+    close_ok(t);
+
+    sqlite3 *db = db_open(path);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM findings"), 2);
+    q_text(db, "SELECT run || '|' || id || '|' || rule || '|' || rule_name || '|' || missing"
+               " || '|' || ns || '|' || count || '|' || message FROM findings WHERE id = 0",
+           buf, sizeof buf);
+    cr_assert_str_eq(buf, "1|0|1|stale-read|no DC CVAC/CIVAC to PoC|1|256|"
+                          "stale read: dma@9100000 read 0x42000000");
+    cr_assert_eq((uint64_t)q_int(db, "SELECT line_pa FROM findings WHERE id = 0"),
+                 0xffffffffffffffc0ull);
+    cr_assert_eq((uint64_t)q_int(db, "SELECT last_icount FROM findings WHERE id = 0"),
+                 0x8000000000000001ull);
+    cr_assert(q_null(db, "SELECT last_cpu FROM findings WHERE id = 0"));
+
+    /* First side of finding 0: every column, 64-bit values bit-exact. */
+    sqlite3_stmt *st = prep(db, "SELECT first_who, first_el, first_ns, first_pc, first_sym,"
+                                " first_icount, first_va, first_pa, first_smc_fid, first_op,"
+                                " first_attr FROM findings WHERE run = 1 AND id = 0");
+    cr_assert_eq(sqlite3_step(st), SQLITE_ROW);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 0), "cpu1");
+    cr_assert_eq(sqlite3_column_int64(st, 1), 1);
+    cr_assert_eq(sqlite3_column_int64(st, 2), 1);
+    cr_assert_eq((uint64_t)sqlite3_column_int64(st, 3), 0xffff000008081100ull);
+    cr_assert_lt(sqlite3_column_int64(st, 3), 0, "u64 above 2^63 reads back negative");
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 4), "shm_write+0x60");
+    cr_assert_eq(sqlite3_column_int64(st, 5), 104244);
+    cr_assert_eq((uint64_t)sqlite3_column_int64(st, 6), 0xffff800042000038ull);
+    cr_assert_eq(sqlite3_column_int64(st, 7), 0x42000038);
+    cr_assert_eq(sqlite3_column_int64(st, 8), 0xbe000000);
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 9), "write");
+    cr_assert_str_eq((const char *)sqlite3_column_text(st, 10), "Normal iWB-RWA oWB-RWA ISH");
+    sqlite3_finalize(st);
+    /* Equality against a hex literal works as for events.pc. */
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM findings WHERE first_pc = 0xffff000008081100"),
+                 1);
+
+    /* Second side of finding 0: a DMA master. */
+    q_text(db, "SELECT second_who || '|' || second_ns || '|' || second_icount || '|'"
+               " || second_op || '|' || second_attr FROM findings WHERE id = 0", buf, sizeof buf);
+    cr_assert_str_eq(buf, "dma@9100000|0|777|read|DMA");
+    cr_assert_eq((uint64_t)q_int(db, "SELECT second_pa FROM findings WHERE id = 0"),
+                 0x8000000000000040ull);
+    static const char *const dma_null[] = {"second_el", "second_pc", "second_sym", "second_va",
+                                           "second_smc_fid"};
+    for (size_t i = 0; i < sizeof dma_null / sizeof dma_null[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT %s FROM findings WHERE id = 0", dma_null[i]);
+        cr_assert(q_null(db, sql), "%s should be NULL", dma_null[i]);
+    }
+
+    /* Finding 1: the unknown first side is NULL in every column. */
+    static const char *const side_cols[] = {"who", "el", "ns", "pc", "sym", "icount", "va",
+                                            "pa", "smc_fid", "op", "attr"};
+    for (size_t i = 0; i < sizeof side_cols / sizeof side_cols[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT first_%s FROM findings WHERE id = 1", side_cols[i]);
+        cr_assert(q_null(db, sql), "first_%s should be NULL", side_cols[i]);
+    }
+    cr_assert(q_null(db, "SELECT second_sym FROM findings WHERE id = 1"));
+    cr_assert(q_null(db, "SELECT second_smc_fid FROM findings WHERE id = 1"));
+    cr_assert(q_null(db, "SELECT message FROM findings WHERE id = 1"));
+    cr_assert_eq(q_int(db, "SELECT last_cpu FROM findings WHERE id = 1"), 3);
+    cr_assert_eq(q_int(db, "SELECT ns FROM findings WHERE id = 1"), 0);
+    q_text(db, "SELECT second_who || '|' || second_el FROM findings WHERE id = 1", buf,
+           sizeof buf);
+    cr_assert_str_eq(buf, "cpu1|1");
+    sqlite3_close(db);
+    cleanup(path);
+}
+
+Test(trace, counter_rows)
+{
+    char path[1024], buf[256];
+    scratch(path, sizeof path, "counter");
+    struct tz_trace *t = open_ok(path);
+    begin_ok(t, NULL);
+    tz_trace_counter(t, 1, "l1d_hits", 1266);
+    tz_trace_counter(t, 0, "l1d_hits", 7);
+    tz_trace_counter(t, TZ_NA, "non-secure DC CIVAC", UINT64_MAX);
+    end_ok(t);
+    close_ok(t);
+
+    sqlite3 *db = db_open(path);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM counters"), 3);
+    q_text(db, "SELECT group_concat(run || ':' || ifnull(cpu, 'NULL') || ':' || name, ',')"
+               " FROM (SELECT * FROM counters ORDER BY rowid)", buf, sizeof buf);
+    cr_assert_str_eq(buf, "1:1:l1d_hits,1:0:l1d_hits,1:NULL:non-secure DC CIVAC");
+    cr_assert_eq(q_int(db, "SELECT value FROM counters WHERE cpu = 1"), 1266);
+    cr_assert_eq((uint64_t)q_int(db, "SELECT value FROM counters WHERE cpu IS NULL"), UINT64_MAX);
+    sqlite3_close(db);
+    cleanup(path);
+}
+
+/* Digest of a run: one MARK, then fn(t). */
+static void digest_with(void (*fn)(struct tz_trace *), const char *path, char out[65])
+{
+    struct tz_trace *t = open_ok(path);
+    begin_ok(t, NULL);
+    struct tz_event ev;
+    tz_event_init(&ev, TZ_EV_MARK, 0, 1, 1);
+    tz_trace_event(t, &ev);
+    if (fn)
+        fn(t);
+    tz_trace_digest(t, out);
+    end_ok(t);
+    close_ok(t);
+}
+
+static void add_finding(struct tz_trace *t)
+{
+    struct tz_finding_row f;
+    base_finding(&f);
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+}
+
+static void add_counter(struct tz_trace *t) { tz_trace_counter(t, 0, "l1d_hits", 5); }
+
+static void add_counter_na(struct tz_trace *t) { tz_trace_counter(t, TZ_NA, "l1d_hits", 5); }
+
+static void add_both(struct tz_trace *t)
+{
+    add_finding(t);
+    add_counter(t);
+}
+
+static void add_both_reversed(struct tz_trace *t)
+{
+    add_counter(t);
+    add_finding(t);
+}
+
+static struct tz_finding_row mut_finding;
+static void add_mut_finding(struct tz_trace *t)
+{
+    cr_assert_eq(tz_trace_finding(t, &mut_finding), 0);
+}
+
+Test(trace, digest_covers_findings_and_counters)
+{
+    char plain[65], d_f[65], d_c[65], d_cna[65], d_both[65], d_rev[65], d_mem[65], path[1024];
+    digest_with(NULL, NULL, plain);
+    digest_with(add_finding, NULL, d_f);
+    digest_with(add_counter, NULL, d_c);
+    digest_with(add_counter_na, NULL, d_cna);
+    digest_with(add_both, NULL, d_both);
+    digest_with(add_both_reversed, NULL, d_rev);
+    cr_assert_str_neq(d_f, plain, "a finding must change the digest");
+    cr_assert_str_neq(d_c, plain, "a counter must change the digest");
+    cr_assert_str_neq(d_c, d_cna);
+    cr_assert_str_neq(d_both, d_f);
+    cr_assert_str_neq(d_both, d_rev, "call order matters");
+
+    /* The same with a file, and the file's runs.digest agrees. */
+    scratch(path, sizeof path, "digest-fc");
+    digest_with(add_both, path, d_mem);
+    cr_assert_str_eq(d_mem, d_both);
+    sqlite3 *db = db_open(path);
+    char buf[128];
+    q_text(db, "SELECT digest FROM runs WHERE id = 1", buf, sizeof buf);
+    cr_assert_str_eq(buf, d_both);
+    sqlite3_close(db);
+    cleanup(path);
+
+    /* Each recorded field of a finding counts. */
+    for (int m = 0; m < 16; m++) {
+        base_finding(&mut_finding);
+        switch (m) {
+        case 0: mut_finding.id = 1; break;
+        case 1: mut_finding.rule = 2; break;
+        case 2: mut_finding.rule_name = "stale-reaD"; break;
+        case 3: mut_finding.missing = NULL; break;
+        case 4: mut_finding.line_pa ^= 1ull << 63; break;
+        case 5: mut_finding.ns = 0; break;
+        case 6: mut_finding.count = 2; break;
+        case 7: mut_finding.last_icount++; break;
+        case 8: mut_finding.last_cpu = 0; break;
+        case 9: mut_finding.message = ""; break;
+        case 10: mut_finding.first.pc += 4; break;
+        case 11: mut_finding.first.has_va = false; break;
+        case 12: mut_finding.first.smc_fid = TZ_NA; break;
+        case 13: mut_finding.second.who = "dma@9200000"; break;
+        case 14: mut_finding.second.pa++; break;
+        case 15: mut_finding.first.who = NULL; break;
+        }
+        char d[65];
+        digest_with(add_mut_finding, NULL, d);
+        cr_assert_str_neq(d, d_f, "finding mutation %d did not change the digest", m);
+    }
+
+    /* Fields the trace does not record do not count: pc without has_pc,
+     * va without has_va, anything of an unknown side. */
+    char ref[65], d[65];
+    base_finding(&mut_finding);
+    mut_finding.first.who = NULL;
+    digest_with(add_mut_finding, NULL, ref);
+    mut_finding.first.icount = 1;
+    mut_finding.first.pa = 2;
+    mut_finding.first.el = 3;
+    mut_finding.first.op = "fill";
+    mut_finding.second.pc = 0x1234;   /* has_pc is false */
+    mut_finding.second.va = 0x5678;   /* has_va is false */
+    digest_with(add_mut_finding, NULL, d);
+    cr_assert_str_eq(d, ref);
+}
+
+Test(trace, findings_and_counters_digest_only)
+{
+    /* Without a file the calls only feed the digest, and succeed. */
+    struct tz_trace *t = open_ok(NULL);
+    for (int r = 1; r <= 2; r++) {
+        begin_ok(t, NULL);
+        struct tz_finding_row f;
+        base_finding(&f);
+        cr_assert_eq(tz_trace_finding(t, &f), 0);
+        tz_trace_counter(t, 0, "l1d_hits", 1);
+        end_ok(t);
+    }
+    close_ok(t);
+}
+
+/* ---- import (sweeps merge worker traces) ---------------------------------------- */
+
+/* A worker trace: `runs` runs, run r with r findings and r+1 counters. */
+static void write_worker(const char *path, int runs, char digests[][65])
+{
+    struct tz_trace *t = open_ok(path);
+    for (int r = 1; r <= runs; r++) {
+        char params[32];
+        snprintf(params, sizeof params, "worker run %d", r);
+        begin_ok(t, params);
+        emit_stream(t, 5);
+        for (int i = 0; i < r; i++) {
+            struct tz_finding_row f;
+            base_finding(&f);
+            f.id = (uint32_t)i;
+            f.count = (uint64_t)(10 * r + i);
+            cr_assert_eq(tz_trace_finding(t, &f), 0);
+        }
+        for (int i = 0; i <= r; i++) {
+            char name[32];
+            snprintf(name, sizeof name, "c%d", i);
+            tz_trace_counter(t, i == r ? TZ_NA : i, name, 0xffffffff00000000ull + (uint64_t)i);
+        }
+        tz_trace_digest(t, digests[r - 1]);
+        end_ok(t);
+    }
+    close_ok(t);
+}
+
+Test(trace, import_copies_findings_and_counters)
+{
+    char main_path[1024], part[1024], buf[256], dig[2][65], own[1][65];
+    scratch(main_path, sizeof main_path, "import-main");
+    scratch(part, sizeof part, "import-part");
+    write_worker(part, 2, dig);
+
+    struct tz_trace *t = open_ok(main_path);
+    begin_ok(t, "own run");
+    struct tz_finding_row f;
+    base_finding(&f);
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+    tz_trace_counter(t, 0, "own", 1);
+    tz_trace_digest(t, own[0]);
+    end_ok(t);
+    struct tz_error err = {{0}};
+    cr_assert_eq(tz_trace_import(t, part, &err), 0, "%s", err.msg);
+    /* New runs after an import continue the numbering. */
+    cr_assert_eq(begin_ok(t, "after"), 4);
+    end_ok(t);
+    close_ok(t);
+
+    sqlite3 *db = db_open(main_path);
+    cr_assert_eq(q_int(db, "SELECT group_concat(id) = '1,2,3,4' FROM runs"), 1);
+    /* Run 1 is untouched; worker runs 1 and 2 became runs 2 and 3. */
+    q_text(db, "SELECT group_concat(run || ':' || id || ':' || count, ',') FROM"
+               " (SELECT * FROM findings ORDER BY run, id)", buf, sizeof buf);
+    cr_assert_str_eq(buf, "1:0:1,2:0:10,3:0:20,3:1:21");
+    q_text(db, "SELECT group_concat(run || ':' || ifnull(cpu, 'NULL') || ':' || name, ',') FROM"
+               " (SELECT * FROM counters ORDER BY rowid)", buf, sizeof buf);
+    cr_assert_str_eq(buf, "1:0:own,2:0:c0,2:NULL:c1,3:0:c0,3:1:c1,3:NULL:c2");
+    cr_assert_eq((uint64_t)q_int(db, "SELECT value FROM counters WHERE run = 3 AND name = 'c2'"),
+                 0xffffffff00000002ull);
+    /* Every column of a finding is copied, NULLs included. */
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM findings AS a JOIN findings AS b"
+                           " ON a.run = 1 AND b.run = 3 AND b.id = 1"
+                           " WHERE a.rule IS b.rule AND a.rule_name IS b.rule_name"
+                           " AND a.missing IS b.missing AND a.line_pa IS b.line_pa"
+                           " AND a.ns IS b.ns AND a.last_icount IS b.last_icount"
+                           " AND a.last_cpu IS b.last_cpu AND a.message IS b.message"
+                           " AND a.first_who IS b.first_who AND a.first_el IS b.first_el"
+                           " AND a.first_ns IS b.first_ns AND a.first_pc IS b.first_pc"
+                           " AND a.first_sym IS b.first_sym AND a.first_icount IS b.first_icount"
+                           " AND a.first_va IS b.first_va AND a.first_pa IS b.first_pa"
+                           " AND a.first_smc_fid IS b.first_smc_fid AND a.first_op IS b.first_op"
+                           " AND a.first_attr IS b.first_attr AND a.second_who IS b.second_who"
+                           " AND a.second_el IS b.second_el AND a.second_ns IS b.second_ns"
+                           " AND a.second_pc IS b.second_pc AND a.second_sym IS b.second_sym"
+                           " AND a.second_icount IS b.second_icount"
+                           " AND a.second_va IS b.second_va AND a.second_pa IS b.second_pa"
+                           " AND a.second_smc_fid IS b.second_smc_fid"
+                           " AND a.second_op IS b.second_op AND a.second_attr IS b.second_attr"),
+                 1);
+    cr_assert(q_null(db, "SELECT second_pc FROM findings WHERE run = 3 AND id = 1"));
+    /* The digests travel with the runs. */
+    q_text(db, "SELECT digest FROM runs WHERE id = 1", buf, sizeof buf);
+    cr_assert_str_eq(buf, own[0]);
+    q_text(db, "SELECT digest FROM runs WHERE id = 2", buf, sizeof buf);
+    cr_assert_str_eq(buf, dig[0]);
+    q_text(db, "SELECT digest FROM runs WHERE id = 3", buf, sizeof buf);
+    cr_assert_str_eq(buf, dig[1]);
+    q_text(db, "SELECT params FROM runs WHERE id = 3", buf, sizeof buf);
+    cr_assert_str_eq(buf, "worker run 2");
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM events WHERE run = 3"), 5);
+    sqlite3_close(db);
+    cleanup(main_path);
+    cleanup(part);
+}
+
+Test(trace, import_of_a_trace_without_findings_tables)
+{
+    /* A format-1 trace written before the findings and counters tables
+     * existed imports with no rows in them. */
+    char main_path[1024], part[1024], dig[1][65];
+    scratch(main_path, sizeof main_path, "import-old-main");
+    scratch(part, sizeof part, "import-old-part");
+    write_worker(part, 1, dig);
+    sqlite3 *db = db_open(part);
+    cr_assert_eq(sqlite3_exec(db, "DROP TABLE findings; DROP TABLE counters;", NULL, NULL, NULL),
+                 SQLITE_OK);
+    sqlite3_close(db);
+
+    struct tz_trace *t = open_ok(main_path);
+    struct tz_error err = {{0}};
+    cr_assert_eq(tz_trace_import(t, part, &err), 0, "%s", err.msg);
+    close_ok(t);
+    db = db_open(main_path);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM runs"), 1);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM events WHERE run = 1"), 5);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM findings"), 0);
+    cr_assert_eq(q_int(db, "SELECT count(*) FROM counters"), 0);
+    sqlite3_close(db);
+    cleanup(main_path);
+    cleanup(part);
+}
+
 /* ---- sticky write errors ------------------------------------------------------ */
 
 Test(trace, write_errors_are_sticky)
@@ -907,6 +1330,10 @@ Test(trace, write_errors_are_sticky)
     cr_assert_eq(run, 1);
     emit_stream(t, 50);
     cr_assert_eq(tz_trace_count(t, TZ_EV_SMC_CALL), 17);
+    struct tz_finding_row f;
+    base_finding(&f);
+    cr_assert_eq(tz_trace_finding(t, &f), -1);
+    tz_trace_counter(t, 0, "l1d_hits", 1);
     tz_trace_digest(t, d_fail);
     cr_assert_eq(tz_trace_meta(t, "k", "v"), -1);
 
@@ -928,6 +1355,8 @@ Test(trace, write_errors_are_sticky)
     t = open_ok(NULL);
     tz_trace_run_begin(t, &info, NULL);
     emit_stream(t, 50);
+    cr_assert_eq(tz_trace_finding(t, &f), 0);
+    tz_trace_counter(t, 0, "l1d_hits", 1);
     tz_trace_digest(t, d_ok);
     end_ok(t);
     close_ok(t);
