@@ -146,8 +146,9 @@ struct tz_finding_side_row {
     const char *attr;      /* attributes of the access: "Normal WB ISH", "Device-nGnRnE", ... */
 };
 
-/* A finding (docs/caches.md, rules). Written when the run ends, with its
- * final count; the FINDING event marks its first occurrence. */
+/* A finding (docs/caches.md, rules). Written when it first appears and
+ * again with its final count when the run ends (the later row replaces the
+ * earlier); the FINDING event marks its first occurrence. */
 struct tz_finding_row {
     uint32_t id;           /* order of first occurrence in the run, from 0 */
     int rule;              /* enum tz_cache_rule (models/cache/checker.h) */
