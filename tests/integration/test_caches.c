@@ -177,3 +177,20 @@ Test(caches, faithful_dma_sees_memory_not_caches)
     cr_expect_eq(console_has("f-dma.db", 2, "cache-nwd: dma ok"), 1);
     cr_expect_eq(findings("f-dma.db", "run = 1 and rule = 7 and second_who = 'dma@9100000'"), 1);
 }
+
+Test(caches, replay_uses_the_runs_cache_mode)
+{
+    run_ok("scenarios/tsp.lua", "--cache=check", "c-replay.db");
+    sqlite3 *d = open_db(tmp_path("c-replay.db"));
+    cr_expect_eq(q1(d, "select count(*) from runs where params = 'index=0 cache=check'"), 1);
+    cr_expect_eq(q1(d, "select count(*) from meta where key = 'cache' and value = 'check'"), 1);
+    sqlite3_close(d);
+    char args[1024], *out, *err;
+    snprintf(args, sizeof args, "replay '%s' --run 1", tmp_path("c-replay.db"));
+    int rc = run_cli(args, &out, &err);
+    cr_expect_eq(rc, 0, "%s\n%s", out, err);
+    cr_expect(strstr(out, "replay matches") != NULL, "%s", out);
+    cr_expect(strstr(out, "caches:          check") != NULL, "%s", out);
+    free(out);
+    free(err);
+}
