@@ -88,6 +88,7 @@ struct tz_memsys {
     char masters[MS_MAX_MASTERS][48];
     int nmasters;
     size_t traced;                        /* findings already written to the trace */
+    uint32_t l1_hit;                      /* cycles of an L1 hit: part of the instruction's */
     uint64_t tzasc_blocked;
 };
 
@@ -401,11 +402,10 @@ static void access_ctx(struct tz_cpu *c, uint64_t pc, uint64_t va, struct tz_acc
 static void charge(struct tz_cpu *c, uint32_t cycles)
 {
     const struct tz_memsys *ms = c->msc->ms;
-    (void)ms;
-    /* An L1 hit is part of the instruction's own cycle (cpi); anything
+    /* An L1 hit is part of the instruction's own cycles (cpi); anything
      * slower stalls the core and moves its virtual time. */
-    if (cycles > 1)
-        c->tick_base += cycles - 1;
+    if (cycles > ms->l1_hit)
+        c->tick_base += cycles - ms->l1_hit;
 }
 
 static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
@@ -868,6 +868,33 @@ void tz_memsys_summary(const struct tz_memsys *ms, FILE *f)
 
 /* ---- life cycle ---------------------------------------------------------------- */
 
+/* The costs of the platform (docs/caches.md, "Costs and counters"): /cpus
+ * may carry tzsim,cache-cycles = <l1-hit l2-hit snoop memory uncached
+ * write-back maintenance>, in CPU cycles. */
+static int cache_cycles_from_fdt(const struct tz_machine *m, struct tz_cache_costs *cost,
+                                 struct tz_error *err)
+{
+    int node = fdt_path_offset(m->plat->fdt, "/cpus");
+    int len = 0;
+    const fdt32_t *v = node >= 0 ? fdt_getprop(m->plat->fdt, node, "tzsim,cache-cycles", &len)
+                                 : NULL;
+    if (!v)
+        return 0;
+    if (len != 7 * 4)
+        return tz_error_set(err, m->plat->path, "/cpus: tzsim,cache-cycles has %d bytes, expected "
+                            "7 cells (l1-hit l2-hit snoop memory uncached write-back "
+                            "maintenance)", len);
+    uint32_t c[7];
+    for (int i = 0; i < 7; i++)
+        c[i] = fdt32_to_cpu(v[i]);
+    if (c[0] == 0)
+        return tz_error_set(err, m->plat->path, "/cpus: tzsim,cache-cycles: an L1 hit costs at "
+                            "least 1 cycle");
+    *cost = (struct tz_cache_costs){.l1_hit = c[0], .l2_hit = c[1], .snoop = c[2], .mem = c[3],
+                                    .uncached = c[4], .writeback = c[5], .maint = c[6]};
+    return 0;
+}
+
 int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_error *err)
 {
     *out = NULL;
@@ -914,7 +941,8 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
         struct tz_cache_config cc;
         tz_cache_config_default(&cc, (unsigned)m->ncpu);
         cc.mode = mode;
-        if (tz_cache_config_from_fdt(m->plat->fdt, NULL, (unsigned)m->ncpu, m->plat->path, &cc,
+        if (cache_cycles_from_fdt(m, &cc.cost, err) ||
+            tz_cache_config_from_fdt(m->plat->fdt, NULL, (unsigned)m->ncpu, m->plat->path, &cc,
                                      err) ||
             !(ms->cache = tz_cache_create(&cc, ms->chk, err))) {
             tz_checker_destroy(ms->chk);
@@ -922,6 +950,7 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
             return -1;
         }
         tz_cache_set_ram(ms->cache, ram_line, ms);
+        ms->l1_hit = cc.cost.l1_hit;
         const struct tz_sysreg_ops ops[] = {
             {.name = "CLIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 1), .unicorn_knows = true,
              .read = clidr_read, .opaque = ms},

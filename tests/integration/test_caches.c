@@ -194,3 +194,38 @@ Test(caches, replay_uses_the_runs_cache_mode)
     free(out);
     free(err);
 }
+
+Test(caches, cycles_from_the_platform_move_virtual_time)
+{
+    /* The platform's /cpus tzsim,cache-cycles sets the costs: dearer misses
+     * give the same instructions a longer virtual time; a bad property is
+     * bad input naming the file and node. */
+    char cmd[4096];
+    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
+    snprintf(cmd, sizeof cmd,
+             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tcpus {|\\tcpus {\\n"
+             "\\t\\ttzsim,cache-cycles = <1 20 30 200 200 0 4>;|' | dtc -q -I dts -O dtb -o '%s'"
+             " && dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tcpus {|\\tcpus {\\n"
+             "\\t\\ttzsim,cache-cycles = <1 2 3>;|' | dtc -q -I dts -O dtb -o '%s'",
+             plat, tmp_path("cyc.dtb"), plat, tmp_path("cyc-bad.dtb"));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char opt[1200];
+    run_ok("scenarios/cache-shared-buffer.lua", "", "cyc-a.db");
+    snprintf(opt, sizeof opt, "--dtb '%s'", tmp_path("cyc.dtb"));
+    run_ok("scenarios/cache-shared-buffer.lua", opt, "cyc-b.db");
+    sqlite3 *a = open_db(tmp_path("cyc-a.db")), *b = open_db(tmp_path("cyc-b.db"));
+    const char *q = "select total_icount * 1000000 + vtime_ns from runs where id = 1";
+    long long ia = q1(a, "select total_icount from runs where id = 1");
+    long long ib = q1(b, "select total_icount from runs where id = 1");
+    cr_expect_eq(ia, ib);
+    cr_expect_lt(q1(a, q), q1(b, q));
+    sqlite3_close(a);
+    sqlite3_close(b);
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db none --dtb '%s'",
+             src_path("scenarios/cache-shared-buffer.lua"), tmp_path("cyc-bad.dtb"));
+    cr_expect_eq(run_cli(args, &out, &err), 2);
+    cr_expect(strstr(err, "/cpus: tzsim,cache-cycles has 12 bytes, expected 7 cells"), "%s", err);
+    free(out);
+    free(err);
+}
