@@ -407,6 +407,7 @@ static bool hook_unmapped(uc_engine *uc, uc_mem_type type, uint64_t addr, int si
     c->fault.write = type == UC_MEM_WRITE_UNMAPPED;
     c->fault.fetch = type == UC_MEM_FETCH_UNMAPPED;
     c->fault.fsc = FSC_EXTERNAL;
+    c->fault.tzasc = false;
     return false;
 }
 
@@ -458,15 +459,17 @@ static void deliver_abort(struct tz_cpu *c)
     struct tz_sync_route r =
         tz_exc_sync_route(&ctx, fetch ? TZ_SYNC_IABORT : TZ_SYNC_DABORT, 0, c->fault.write);
     uint64_t esr = tz_esr(r.ec, r.iss);
+    const char *where = c->fault.tzasc ? "blocked by the TZASC, secure memory at"
+                                       : "at unmapped address";
     if (r.target_el == 3 && ctx.el == 3) {
-        tz_cpu_fatal(c, TZ_GERR_ABORT_EL3, esr, addr,
-                     "%s at unmapped address 0x%" PRIx64 " at EL3",
-                     fetch ? "instruction fetch" : c->fault.write ? "write" : "read", addr);
+        tz_cpu_fatal(c, TZ_GERR_ABORT_EL3, esr, addr, "%s %s 0x%" PRIx64 " at EL3",
+                     fetch ? "instruction fetch" : c->fault.write ? "write" : "read", where, addr);
         return;
     }
-    char text[128];
-    snprintf(text, sizeof text, "%s at unmapped address 0x%" PRIx64 ": external abort to EL%d",
-             fetch ? "instruction fetch" : c->fault.write ? "write" : "read", addr, r.target_el);
+    char text[160];
+    snprintf(text, sizeof text, "%s %s 0x%" PRIx64 ": external abort to EL%d",
+             fetch ? "instruction fetch" : c->fault.write ? "write" : "read", where, addr,
+             r.target_el);
     if (c->m->cfg.strict) {
         tz_cpu_fatal(c, TZ_GERR_ABORT, esr, addr, "%s (--strict)", text);
         return;

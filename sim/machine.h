@@ -92,7 +92,7 @@ struct tz_cpu {
      * after uc_emu_start returns. fsc: the ESR's DFSC/IFSC; 0x10 is a
      * synchronous external abort (unmapped address, TZASC), anything else
      * an MMU fault of the guest's own translation (sim/memsys.c). */
-    struct { bool valid; uint64_t addr; bool write, fetch; uint8_t fsc; } fault;
+    struct { bool valid; uint64_t addr; bool write, fetch, tzasc; uint8_t fsc; } fault;
 
     /* The memory system's per-CPU state (sim/memsys.c), NULL when the
      * machine runs without it. */

@@ -303,6 +303,7 @@ static void record_fault(struct tz_cpu *c, uint64_t va, uc_mem_type type, uint8_
     c->fault.write = type == UC_MEM_WRITE;
     c->fault.fetch = type == UC_MEM_FETCH;
     c->fault.fsc = fsc;
+    c->fault.tzasc = false;
 }
 
 static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_entry *result,
@@ -338,6 +339,7 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
                 tzasc_finding(ms, c, x.pa, va, &x.attr, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH,
                               true);
             record_fault(c, va, type, 0x10);
+            c->fault.tzasc = c->fault.valid;
             return false;
         }
         if (!map_window(mc, MS_WIN_BLOCKED, ri))

@@ -229,3 +229,25 @@ Test(caches, cycles_from_the_platform_move_virtual_time)
     free(out);
     free(err);
 }
+
+Test(caches, tzasc_abort_action)
+{
+    /* tzsim,tzasc-action = "abort" on the secure DRAM node: the normal
+     * world's access gets a synchronous external abort (its handler skips
+     * the instruction) and the finding says so. */
+    char cmd[2048];
+    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
+    snprintf(cmd, sizeof cmd,
+             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tsecdram@e100000 {|"
+             "\\tsecdram@e100000 {\\n\\t\\ttzsim,tzasc-action = \"abort\";|'"
+             " | dtc -q -I dts -O dtb -o '%s'",
+             plat, tmp_path("abort.dtb"));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char opt[1200];
+    snprintf(opt, sizeof opt, "--dtb '%s'", tmp_path("abort.dtb"));
+    run_ok("scenarios/cache-secure-access.lua", opt, "c-abort.db");
+    cr_expect_eq(console_has("c-abort.db", 1, "cache-nwd: read 0x% (external abort)"), 1);
+    cr_expect_eq(findings("c-abort.db", "run = 1 and rule = 8 and missing like '%external abort'"),
+                 2);
+    cr_expect_eq(findings("c-abort.db", "run = 2"), 0);
+}
