@@ -74,11 +74,7 @@ nw_write_word:                  /* void nw_write_word(uintptr_t pa, u32 v) */
 /* ---- vectors ---------------------------------------------------------------- */
 
     .macro vpanic id
-    .balign 0x80
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp]
-    mov     x0, #\id
-    b       vector_panic
+    vector_panic_slot \id, FRAME_SIZE, vector_panic
     .endm
 
     .section .text.cnwd_vectors, "ax"

@@ -72,11 +72,7 @@ park:
     b       1b
 
     .macro vpanic id
-    .balign 0x80
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp]
-    mov     x0, #\id
-    b       vector_panic
+    vector_panic_slot \id, FRAME_SIZE, vector_panic
     .endm
 
     .section .text.nwdt_vectors, "ax"

@@ -183,11 +183,7 @@ tsp_loop_body:
 
     /* An unexpected exception: report (tzt_el1_exception) and power off. */
     .macro vpanic id
-    .balign 0x80
-    sub     sp, sp, #TSP_FRAME_SIZE
-    stp     x0, x1, [sp]
-    mov     x0, #\id
-    b       el1_panic_common
+    vector_panic_slot \id, TSP_FRAME_SIZE, el1_panic_common
     .endm
 
     /* An interrupt while the yielding call runs (EL1h, thread stack). */

@@ -44,4 +44,15 @@
     ldr     x30, [sp, #240]
     .endm
 
+/* One 0x80-byte vector table slot for an exception nobody expects: opens a
+ * frame of `size` bytes, saves x0 and x1 in it and branches to `handler`
+ * with x0 = `id` (the slot's number), which saves the rest and reports. */
+    .macro vector_panic_slot id, size, handler
+    .balign 0x80
+    sub     sp, sp, #\size
+    stp     x0, x1, [sp]
+    mov     x0, #\id
+    b       \handler
+    .endm
+
 #endif

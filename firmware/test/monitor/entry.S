@@ -76,11 +76,7 @@ el3_exit:
 
     /* Unexpected exception: vector index in x0. */
     .macro vpanic id
-    .balign 0x80
-    sub     sp, sp, #FRAME_SIZE
-    stp     x0, x1, [sp, #0]
-    mov     x0, #\id
-    b       el3_panic_entry
+    vector_panic_slot \id, FRAME_SIZE, el3_panic_entry
     .endm
 
     .section .text.mon_vectors, "ax"
