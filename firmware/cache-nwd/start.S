@@ -16,6 +16,7 @@
  * (tzt_el1_exception) and powers off.
  */
 #include "gpr_frame.S"
+#include "boot.S"
 
 #define CNWD_STACK_SIZE 16384
 #define FRAME_SIZE      256     /* x0..x30 and padding: SP stays 16-byte aligned */
@@ -25,15 +26,8 @@
     .type _start, %function
 _start:
     mov     x19, x0
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  adrp    x9, cnwd_vectors
+    zero_bss
+    adrp    x9, cnwd_vectors
     add     x9, x9, :lo12:cnwd_vectors
     msr     vbar_el1, x9
     isb

@@ -11,6 +11,7 @@
  */
 #include "monitor.h"
 #include "el3_frame.S"
+#include "boot.S"
 
     .section .text.boot, "ax"
     .global _start
@@ -24,15 +25,8 @@ _start:
 
     /* Zero .bss (stacks included) before anything lives there: a system
      * reset restarts here with memory as the previous run left it. */
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  bl      el3_early_init
+    zero_bss
+    bl      el3_early_init
     sub     sp, sp, #FRAME_SIZE
     mov     x0, sp
     bl      mon_cold_boot

@@ -11,6 +11,8 @@
  * SP = top of this core's stack (MPIDR_EL1.Aff0; EL2 reads the real
  * MPIDR_EL1). Neither function returns.
  */
+
+#include "boot.S"
 #define RPI_CORES       4
 #define RPI_STACK_SIZE  8192
 
@@ -37,15 +39,8 @@
     .type _start, %function
 _start:
     mov     x19, x0
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  set_vbar_and_stack
+    zero_bss
+    set_vbar_and_stack
     mov     x0, x19
     bl      rpi_main
     b       park

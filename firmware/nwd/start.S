@@ -13,6 +13,7 @@
  * from VMPIDR_EL2, set by the monitor). Neither function returns.
  */
 #include "tzt.h"
+#include "boot.S"
 
 #define NWD_CORES       4
 #define NWD_STACK_SIZE  16384
@@ -40,15 +41,8 @@
     .type _start, %function
 _start:
     mov     x19, x0
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  set_vbar_and_stack
+    zero_bss
+    set_vbar_and_stack
     mov     x0, x19
     bl      nwd_main
     b       park

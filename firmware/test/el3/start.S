@@ -5,20 +5,14 @@
  * No exception vectors: what happens on an exception is tzsim's to report.
  */
 #include "tzt.h"
+#include "boot.S"
 
     .section .text.boot, "ax"
     .global _start
     .type _start, %function
 _start:
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  msr     spsel, #1
+    zero_bss
+    msr     spsel, #1
     adrp    x0, el3_stack
     add     x0, x0, :lo12:el3_stack
     add     x0, x0, #TZT_STACK_SIZE

@@ -7,6 +7,7 @@
 #include "tzt.h"
 #include "monitor.h"
 #include "el3_frame.S"
+#include "boot.S"
 
 /* ---- cold and warm entry ------------------------------------------------ */
 
@@ -24,15 +25,7 @@ _start:
     /* Zero .bss first: the EL3 stacks live there and nothing is on them
      * yet. The loader zeroes it too, but a SYSTEM_RESET comes back here with
      * memory as the previous run left it. */
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:
+    zero_bss
     bl      el3_early_init
     sub     sp, sp, #FRAME_SIZE
     mov     x0, sp

@@ -11,6 +11,7 @@
  * nsel1_main(x0) / nsel1_secondary_main(x0), which do not return.
  */
 #include "tzt.h"
+#include "boot.S"
 
     .macro set_vbar_and_stack
     adrp    x9, tzt_el1_vectors
@@ -35,15 +36,8 @@
     .type _start, %function
 _start:
     /* Zero .bss before anything lives in it (stacks included). */
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  set_vbar_and_stack
+    zero_bss
+    set_vbar_and_stack
     bl      nsel1_main
     b       park
     .size _start, . - _start

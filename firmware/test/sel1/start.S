@@ -11,6 +11,7 @@
  *                 ends with the CALL_DONE SMC.
  */
 #include "tzt.h"
+#include "boot.S"
 
 /* SP = top of this core's stack in sel1_stacks; x9/x10 scratch. A core
  * index beyond the stacks parks the core (no stack to report with). */
@@ -41,15 +42,8 @@
 _start:
     set_vbar
     /* Zero .bss (stacks included: nothing is on them yet). */
-    adrp    x1, __bss_start
-    add     x1, x1, :lo12:__bss_start
-    adrp    x2, __bss_end
-    add     x2, x2, :lo12:__bss_end
-1:  cmp     x1, x2
-    b.hs    2f
-    str     xzr, [x1], #8
-    b       1b
-2:  set_stack
+    zero_bss
+    set_stack
     bl      sel1_main           /* does not return */
     b       park
     .size _start, . - _start
