@@ -251,3 +251,28 @@ Test(caches, tzasc_abort_action)
                  2);
     cr_expect_eq(findings("c-abort.db", "run = 2"), 0);
 }
+
+Test(caches, geometry_comes_from_the_device_tree)
+{
+    /* The same run on a platform whose L1D is 4 KiB (d-cache-size and
+     * d-cache-sets of every cpu node) misses more. */
+    char cmd[2048];
+    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
+    snprintf(cmd, sizeof cmd,
+             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|d-cache-size = <0x8000>|"
+             "d-cache-size = <0x1000>|; s|d-cache-sets = <0x100>|d-cache-sets = <0x20>|'"
+             " | dtc -q -I dts -O dtb -o '%s'",
+             plat, tmp_path("small-l1d.dtb"));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    char opt[1200];
+    snprintf(opt, sizeof opt, "--cache=check --dtb '%s'", tmp_path("small-l1d.dtb"));
+    run_ok("scenarios/optee.lua", "--cache=check", "geo-a.db");
+    run_ok("scenarios/optee.lua", opt, "geo-b.db");
+    sqlite3 *a = open_db(tmp_path("geo-a.db")), *b = open_db(tmp_path("geo-b.db"));
+    const char *q = "select sum(value) from counters where name = 'l1d_misses'";
+    long long ma = q1(a, q), mb = q1(b, q);
+    cr_expect_gt(mb, ma * 3 / 2, "L1D misses: 32 KiB %lld, 4 KiB %lld", ma, mb);
+    cr_expect_eq(q1(b, "select count(*) from findings"), 0);
+    sqlite3_close(a);
+    sqlite3_close(b);
+}
