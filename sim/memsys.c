@@ -42,9 +42,9 @@
 #include "models/cache/walker.h"
 
 #define MS_WIN_SHIFT 40
-#define MS_NCLASS 14
+#define MS_NCLASS 120
 #define MS_WIN_FETCH(k) ((k) + MS_NCLASS)  /* faithful: the class's instruction window */
-#define MS_WIN_BLOCKED 31
+#define MS_WIN_BLOCKED 255                 /* 255 << 40 is still inside QEMU's 48-bit PA space */
 #define MS_WIN(k) ((uint64_t)(k) << MS_WIN_SHIFT)
 #define MS_PAGE 4096ull
 #define MS_NFWD 1024  /* forward translations kept per CPU (direct mapped) */
@@ -350,8 +350,14 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
         tz_xlat_walk(&r, va, TZ_ACC_FETCH, phys_read64, ms, &xf);
         struct tz_memattr fa = xf.fault ? x.attr : xf.attr;
         int k = class_of(ms, &x.attr, &fa);
-        assert(k > 0 && "more attribute classes than windows");
-        if (ms->mode == TZ_CACHE_MODE_FAITHFUL && k > 0) {
+        if (k == 0) {
+            /* A limit of tzsim's, not a guest error: say so and stop. */
+            if (c->m->running == c)
+                tz_cpu_fatal(c, TZ_GERR_EMU, 0, va, "the guest uses more than %d combinations of "
+                             "memory attributes, the most --cache supports", MS_NCLASS);
+            return false;
+        }
+        if (ms->mode == TZ_CACHE_MODE_FAITHFUL) {
             if (acc == TZ_ACC_FETCH) {
                 k = MS_WIN_FETCH(k);
                 perms = (uc_prot)(perms & UC_PROT_EXEC);
@@ -359,7 +365,7 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
                 perms = (uc_prot)(perms & ~UC_PROT_EXEC);
             }
         }
-        if (k > 0 && map_window(mc, k, ri))
+        if (map_window(mc, k, ri))
             win_page = MS_WIN(k) + pa_page;
     }
     uint64_t vp = va >> 12;
@@ -909,6 +915,11 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
     enum tz_cache_mode mode = (enum tz_cache_mode)m->cfg.cache_mode;
     if (mode == TZ_CACHE_MODE_OFF)
         return 0;
+    for (int r = 0; r < m->nram; r++)
+        if (m->ram[r].base + m->ram[r].size > MS_WIN(1))
+            return tz_error_set(err, m->plat->path, "%s: memory above 1 TiB is not supported "
+                                "with --cache (its attribute windows start there)",
+                                m->ram[r].name);
     bool tzasc = true;
     struct tz_memsys *ms = calloc(1, sizeof *ms);
     if (!ms)
