@@ -858,8 +858,8 @@ void tz_memsys_summary(const struct tz_memsys *ms, FILE *f)
             l2m += s->core[i].l2_misses;
         }
         fprintf(f, "; L1D %" PRIu64 " hits %" PRIu64 " misses, L1I %" PRIu64 " hits %" PRIu64
-                " misses, L2 %" PRIu64 " hits %" PRIu64 " misses",
-                h, mi, ih, im, l2h, l2m);
+                " misses, L2 %" PRIu64 " hits %" PRIu64 " misses; %d attribute classes",
+                h, mi, ih, im, l2h, l2m, ms->ncls);
     }
     fprintf(f, "\n  findings:        %zu", n);
     if (tz_checker_dropped(ms->chk))
