@@ -7,9 +7,9 @@
 --   buggy (fixed = 0): only an ISB after the clean, no IC IVAU: the fetch
 --     at 0x42100000 may hit the old instructions in the I-cache: rule 4,
 --     stale instructions (code_write wrote, the fetch at 0x42100000 has no
---     symbol). tzsim then really runs the old code, in check mode too
---     (docs/caches.md: IC IVAU is what drops tzsim's translated code):
---     "code returned 1 (STALE: ...)"; with --cache=off it returns 2.
+--     symbol). In check mode the new code runs ("code returned 2"); with
+--     --cache=faithful the old code runs, as it may on silicon: "code
+--     returned 1 (STALE: ...)".
 --   fixed (fixed = 1): IC IVAU, DSB, ISB: no finding, "code returned 2".
 --
 -- Buggy and fixed runs, the machine and the checks: lib/cache-case.lua.

@@ -416,6 +416,22 @@ static void charge(struct tz_cpu *c, uint32_t cycles)
         c->tick_base += cycles - ms->l1_hit;
 }
 
+/* A write reached a line that was fetched as instructions. In check mode
+ * the guest sees coherent memory, code included: every CPU drops its
+ * translations before it runs again (this one after its current block),
+ * since QEMU does not notice code written through tzsim's fills. In
+ * faithful mode the old code goes on running until an IC invalidation, as
+ * on silicon. Rule 4 reports the write either way. */
+static void code_written(struct tz_memsys *ms, struct tz_cpu *c)
+{
+    if (ms->mode != TZ_CACHE_MODE_CHECK)
+        return;
+    for (int i = 0; i < ms->m->ncpu; i++)
+        ms->m->cpu[i]->flush_tb = true;
+    if (c)
+        tz_cpu_request_stop(c);
+}
+
 static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
                      void *opaque)
 {
@@ -439,10 +455,13 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     struct tz_cache_result res;
     bool faithful = ms->mode == TZ_CACHE_MODE_FAITHFUL;
     uint64_t wv = (uint64_t)value;
+    uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
     uint32_t cyc = tz_cache_access(ms->cache, (unsigned)c->index, pa, (unsigned)size,
                                    write ? TZ_ACC_WRITE : TZ_ACC_READ, &ms->cls[k].data, &x,
                                    write && size <= 8 ? &wv : NULL, faithful ? &res : NULL);
     charge(c, cyc);
+    if (write && tz_cache_stats(ms->cache)->code_writes != code_writes)
+        code_written(ms, c);
     if (faithful && !write && res.differs && size <= (int)sizeof mc->restore) {
         /* The load reads RAM after this hook: give it the hardware's bytes
          * and put RAM back in hook_mem_after. */
@@ -659,11 +678,12 @@ int tz_memsys_dma(struct tz_memsys *ms, const char *master, uint64_t pa, void *b
     }
     uint8_t *p = m->ram[r].host + (pa - m->ram[r].base);
     if (write) {
-        if (ms->cache)
+        if (ms->cache) {
+            uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
             tz_cache_dma_write(ms->cache, pa, len, ns, &x, buf);
-        /* Translated code is left alone: instruction caches do not snoop
-         * DMA either, and software must invalidate them (IC IALLU drops
-         * the translations, sim/cpu.c). */
+            if (tz_cache_stats(ms->cache)->code_writes != code_writes)
+                code_written(ms, m->running);
+        }
         memcpy(p, buf, len);
     } else {
         memcpy(buf, p, len);

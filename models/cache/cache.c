@@ -701,6 +701,7 @@ __attribute__((noinline)) static void code_write(struct tz_cache *m, uint64_t ke
                                                  unsigned how, uint64_t prev_ver,
                                                  const struct tz_access_ctx *prev_w, bool prev_known)
 {
+    m->st.code_writes++;
     struct dline *d = dir_find(m, line_pa(m, key), true);
     if (!d)
         return;

@@ -230,6 +230,7 @@ struct tz_cache_stats {
     uint64_t dma_reads, dma_writes;  /* lines */
     uint64_t cmo[2][TZ_CMO_COUNT];   /* [world: 0 secure, 1 non-secure][op] */
     uint64_t versions;               /* writes seen (the version counter) */
+    uint64_t code_writes;            /* writes to lines fetched as instructions before */
 };
 
 const struct tz_cache_stats *tz_cache_stats(const struct tz_cache *c);

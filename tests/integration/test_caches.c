@@ -167,6 +167,10 @@ Test(caches, faithful_stale_code_runs_the_old_instructions)
     cr_expect_eq(console_has("f-code.db", 1, "cache-nwd: code returned 1 (STALE%"), 1);
     cr_expect_eq(console_has("f-code.db", 2, "cache-nwd: code returned 2 (the new code ran)"), 1);
     cr_expect_eq(findings("f-code.db", "run = 1 and rule = 4"), 1);
+    /* check: coherent, the new code runs, and the finding is the same. */
+    run_ok("scenarios/cache-stale-code.lua", "--cache=check", "c-code.db");
+    cr_expect_eq(console_has("c-code.db", 1, "cache-nwd: code returned 2 (the new code ran)"), 1);
+    cr_expect_eq(findings("c-code.db", "run = 1 and rule = 4"), 1);
 }
 
 Test(caches, faithful_dma_sees_memory_not_caches)
