@@ -842,6 +842,7 @@ void tz_memsys_sync_trace(struct tz_memsys *ms, bool final)
         tz_trace_counter(t, TZ_NA, "dma_read_lines", s->dma_reads);
         tz_trace_counter(t, TZ_NA, "dma_write_lines", s->dma_writes);
         tz_trace_counter(t, TZ_NA, "versions", s->versions);
+        tz_trace_counter(t, TZ_NA, "code_writes", s->code_writes);
         for (int w = 0; w < 2; w++)
             for (int op = 0; op < TZ_CMO_COUNT; op++)
                 if (s->cmo[w][op]) {
