@@ -454,8 +454,8 @@ static int elf_symbols(struct elf_ctx *c, struct tz_image *img, uint64_t shoff, 
 static int load_elf(struct tz_image *img, struct tz_error *err)
 {
     struct elf_ctx c = { .path = img->path, .b = img->buf, .size = img->size, .err = err };
-    uint64_t phoff, shoff, entry;
-    unsigned phnum, shnum;
+    uint64_t phoff = 0, shoff = 0, entry = 0;
+    unsigned phnum = 0, shnum = 0;
 
     if (elf_header(&c, &phoff, &phnum, &shoff, &shnum, &entry))
         return -1;

@@ -234,7 +234,7 @@ static int decode_reg(struct walk *w, int node, const int *anc, int depth, uint6
             return node_err(w, node, "reg entry %d (0x%llx, size 0x%llx) wraps around the "
                             "64-bit address space", i, (unsigned long long)a,
                             (unsigned long long)s);
-        uint64_t cpu;
+        uint64_t cpu = 0;
         int t = translate(w, anc, depth, a, s, &cpu);
         if (t < 0)
             return -1;

@@ -247,7 +247,7 @@ static bool opt_integer(lua_State *L, int idx, const char *ctx, const char *key,
 {
     if (!get_field(L, idx, key))
         return false;
-    lua_Integer v;
+    lua_Integer v = 0;
     if (!to_integer(L, -1, &v))
         scn_error(L, "%s: '%s' must be an integer, got %s", ctx, key, describe(L, -1));
     if (v < min || v > max) {
@@ -266,7 +266,7 @@ static bool opt_u64(lua_State *L, int idx, const char *ctx, const char *key, uin
 {
     if (!get_field(L, idx, key))
         return false;
-    lua_Integer v;
+    lua_Integer v = 0;
     if (!to_integer(L, -1, &v))
         scn_error(L, "%s: '%s' must be an integer, got %s", ctx, key, describe(L, -1));
     lua_pop(L, 1);
@@ -1361,10 +1361,10 @@ static void check_failed_msg(struct tz_scenario *s, const char *file, int line, 
     char msg[TZ_ERROR_MAX];
     uint64_t ic = s->machine_created ? host_icount(s, cpu) : 0;
     if (cpu < 0)
-        snprintf(msg, sizeof msg, "%s:%d: %s (all CPUs: %llu instructions)", file, line, what,
+        snprintf(msg, sizeof msg, "%.512s:%d: %.400s (all CPUs: %llu instructions)", file, line, what,
                  (unsigned long long)ic);
     else
-        snprintf(msg, sizeof msg, "%s:%d: %s (cpu%d icount %llu)", file, line, what, cpu,
+        snprintf(msg, sizeof msg, "%.512s:%d: %.400s (cpu%d icount %llu)", file, line, what, cpu,
                  (unsigned long long)ic);
     check_failed(s, msg);
 }

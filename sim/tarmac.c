@@ -88,7 +88,7 @@ void tz_tarmac_after(struct tz_tarmac *t, struct tz_cpu *c)
     uint64_t ns = tz_machine_ns(c->m, tz_cpu_ticks(c));
     uint32_t insn = 0;
     bool have = uc_mem_read(c->uc, t->pc, &insn, 4) == UC_ERR_OK;
-    char dis[160] = "?";
+    char dis[200] = "?"; /* mnemonic (< 32) and operands (< 160) */
     if (have && t->cs_ok) {
         cs_insn *ci;
         size_t n = cs_disasm(t->cs, (const uint8_t *)&insn, 4, t->pc, 1, &ci);

@@ -23,7 +23,7 @@ Test(determinism, same_scenario_twice_and_other_quanta)
     cr_expect_str_eq(a, c, "quantum 7 changed a single-core run");
     cr_expect_str_eq(a, d, "quantum 250000 changed a single-core run");
     /* The files themselves are byte-identical. */
-    size_t la, lb;
+    size_t la = 0, lb = 0;
     char *fa = read_file(tmp_path("det-a.db"), &la), *fb = read_file(tmp_path("det-b.db"), &lb);
     cr_assert(fa && fb);
     cr_expect_eq(la, lb);

@@ -25,7 +25,7 @@ static int run_images(const char *name, const char *images, const char *extra, c
 
 static void copy_prefix(const char *from, const char *to, long n)
 {
-    size_t len;
+    size_t len = 0;
     char *b = read_file(from, &len);
     cr_assert(b, "cannot read %s", from);
     FILE *f = fopen(to, "wb");
@@ -212,7 +212,7 @@ static const char *optee_dir(void)
 
 Test(errors, corrupted_optee_header)
 {
-    char dir[1024], cmd[4096], *out, *err, img[1200];
+    char dir[1024], cmd[8192], *out, *err, img[1200];
     snprintf(dir, sizeof dir, "%s", tmp_path("optee-bad"));
     snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s' && cp '%s'/tee-*.bin '%s'/ && "
              "printf 'XXXX' | dd of='%s/tee-header_v2.bin' bs=1 seek=0 conv=notrunc 2>/dev/null",

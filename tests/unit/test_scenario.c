@@ -115,7 +115,7 @@ static const struct tz_scenario_env test_env = {
  * storage per call site is not needed: the caller owns the buffer). */
 static void write_script(char *path, size_t size, const char *name, const char *text)
 {
-    char dir[1024];
+    char dir[900];
     snprintf(dir, sizeof dir, "%s/scenario", env_or_fail("TZSIM_TMP"));
     if (mkdir(dir, 0777) < 0)
         cr_assert_eq(errno, EEXIST, "mkdir %s: %s", dir, strerror(errno));
