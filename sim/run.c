@@ -472,6 +472,16 @@ static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int i
     int checks_failed = 0;
     int rc = tz_scenario_exec(x.scn, &host, &checks_failed, &err);
     r->checks_failed = checks_failed;
+    /* meta: the files the script included, which scenario_sha256 does not cover. */
+    for (unsigned i = 0; i < tz_scenario_include_count(x.scn); i++) {
+        char key[48];
+        const char *sha;
+        const char *path = tz_scenario_include(x.scn, i, &sha);
+        snprintf(key, sizeof key, "include.%u.path", i);
+        tz_trace_meta(trace, key, path);
+        snprintf(key, sizeof key, "include.%u.sha256", i);
+        tz_trace_meta(trace, key, sha);
+    }
     *total = tz_scenario_sweep_total(x.scn);
     snprintf(params, nparams, "%s", tz_scenario_sweep_params(x.scn));
     if (rc && !x.m)

@@ -19,6 +19,7 @@
  */
 #include "scenario.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +49,10 @@ struct tz_scenario {
     char *dtb_override;
     uint64_t max_insns_override;
     char sha256[65];
+    /* Files include() read, each once, in the order first read
+     * (meta include.N.*); a fixed bound keeps a runaway script finite. */
+    struct { char *path; char sha256[65]; } inc[TZ_SCENARIO_MAX_INCLUDES];
+    unsigned ninc;
 
     lua_State *L;
     bool executed;            /* tz_scenario_exec ran (the chunk is single-use) */
@@ -1792,6 +1797,33 @@ static int msgh(lua_State *L)
  * the including script's folder. Errors name the included file and line. */
 static int read_file(const char *path, char **out, size_t *len, struct tz_error *err);
 
+static void sha256_hex_of(const void *buf, size_t len, char out[65])
+{
+    struct tz_sha256 h;
+    uint8_t digest[32];
+    tz_sha256_init(&h);
+    tz_sha256_update(&h, buf, len);
+    tz_sha256_final(&h, digest);
+    tz_sha256_hex(digest, out);
+}
+
+/* Remembers an included file and its hash; -1 when the bound is reached. */
+static int note_include(struct tz_scenario *s, const char *path, const char *buf, size_t len)
+{
+    for (unsigned i = 0; i < s->ninc; i++)
+        if (!strcmp(s->inc[i].path, path))
+            return 0;
+    if (s->ninc == TZ_SCENARIO_MAX_INCLUDES)
+        return -1;
+    char *p = strdup(path);
+    if (!p)
+        return -1;
+    s->inc[s->ninc].path = p;
+    sha256_hex_of(buf, len, s->inc[s->ninc].sha256);
+    s->ninc++;
+    return 0;
+}
+
 static int l_include(lua_State *L)
 {
     if (lua_type(L, 1) != LUA_TSTRING)
@@ -1803,6 +1835,10 @@ static int l_include(lua_State *L)
     struct tz_error e = {{0}};
     if (read_file(path, &buf, &len, &e) < 0)
         return scn_error(L, "include: %s", e.msg);
+    if (note_include(scn(L), path, buf, len) < 0) {
+        free(buf);
+        return scn_error(L, "include: more than %d different files", TZ_SCENARIO_MAX_INCLUDES);
+    }
     const char *chunk = lua_pushfstring(L, "@%s", path);
     int rc = luaL_loadbufferx(L, buf, len, chunk, "t");
     free(buf);
@@ -1881,12 +1917,7 @@ int tz_scenario_load(const char *path, const struct tz_scenario_env *env,
     if (s->max_insns_override)
         s->cfg.max_insns = s->max_insns_override;
 
-    struct tz_sha256 h;
-    tz_sha256_init(&h);
-    tz_sha256_update(&h, buf, len);
-    uint8_t digest[32];
-    tz_sha256_final(&h, digest);
-    tz_sha256_hex(digest, s->sha256);
+    sha256_hex_of(buf, len, s->sha256);
 
     s->L = luaL_newstate();
     if (!s->L)
@@ -2034,5 +2065,20 @@ void tz_scenario_free(struct tz_scenario *s)
     free(s->fw_dir);
     free(s->platform_dir);
     free(s->dtb_override);
+    for (unsigned i = 0; i < s->ninc; i++)
+        free(s->inc[i].path);
     free(s);
+}
+
+unsigned tz_scenario_include_count(const struct tz_scenario *s)
+{
+    return s->ninc;
+}
+
+const char *tz_scenario_include(const struct tz_scenario *s, unsigned i, const char **sha256)
+{
+    assert(i < s->ninc);
+    if (sha256)
+        *sha256 = s->inc[i].sha256;
+    return s->inc[i].path;
 }

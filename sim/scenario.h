@@ -195,6 +195,12 @@ const struct tz_scenario_config *tz_scenario_config(const struct tz_scenario *s)
 /* Hex SHA-256 of the script file. */
 const char *tz_scenario_sha256(const struct tz_scenario *s);
 
+/* The files include() read so far, each once, in the order first read: the
+ * resolved path and (sha256, may be NULL) the hex SHA-256 of its contents. */
+#define TZ_SCENARIO_MAX_INCLUDES 64
+unsigned tz_scenario_include_count(const struct tz_scenario *s);
+const char *tz_scenario_include(const struct tz_scenario *s, unsigned i, const char **sha256);
+
 void tz_scenario_free(struct tz_scenario *s);
 
 /* After tz_scenario_exec: how many combinations sweep{} declared (1 when the

@@ -152,6 +152,13 @@ Test(caches, faithful_shared_buffer_checksum_is_wrong)
                                       " and second_sym like 'tsp_checksum+%' and second_op = 'read'"
                                       " and first_ns = 1 and second_ns = 0 and second_el = 1"
                                       " and second_smc_fid = 4076863491"), 1);
+    /* The shared library the scenario includes is recorded with its hash. */
+    sqlite3 *d = open_db(tmp_path("c-shm.db"));
+    cr_expect_eq(q1(d, "select count(*) from meta where key = 'include.0.path'"
+                       " and value like '%/scenarios/lib/cache-case.lua'"), 1);
+    cr_expect_eq(q1(d, "select length(value) from meta where key = 'include.0.sha256'"), 64);
+    cr_expect_eq(q1(d, "select count(*) from meta where key like 'include.%'"), 2);
+    sqlite3_close(d);
 }
 
 Test(caches, faithful_response_is_stale)

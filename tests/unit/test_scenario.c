@@ -902,3 +902,43 @@ Test(scenario, include_runs_a_file_in_the_same_sandbox)
                    "include: ");
     run_text_fails("inc-type.lua", "include(12)\n", 1, "include: expected a file name");
 }
+
+static void sha256_hex_of(const char *text, char out[65])
+{
+    struct tz_sha256 h;
+    uint8_t d[32];
+    tz_sha256_init(&h);
+    tz_sha256_update(&h, text, strlen(text));
+    tz_sha256_final(&h, d);
+    tz_sha256_hex(d, out);
+}
+
+Test(scenario, included_files_are_listed_once_with_their_hashes)
+{
+    const char *one = "return 1\n", *two = "return include('inc-one.lua') + 1\n";
+    char p1[1024], p2[1024], main_path[1024];
+    write_script(p1, sizeof p1, "inc-one.lua", one);
+    write_script(p2, sizeof p2, "inc-two.lua", two);
+    write_script(main_path, sizeof main_path, "inc-list.lua",
+                 "assert(include('inc-two.lua') == 2)\n"
+                 "assert(include('inc-one.lua') == 1)\n" MACHINE_OK);
+    struct test_host h = {0};
+    struct tz_scenario *s = load_ok(main_path, &test_env);
+    cr_assert_eq(tz_scenario_include_count(s), 0);
+    struct tz_scenario_host host = host_of(&h);
+    struct tz_error err = {{0}};
+    int checks = -1;
+    cr_assert_eq(tz_scenario_exec(s, &host, &checks, &err), 0, "%s", err.msg);
+    /* inc-two.lua is read first and reads inc-one.lua; the second include of
+     * inc-one.lua adds nothing. */
+    cr_assert_eq(tz_scenario_include_count(s), 2);
+    const char *sha;
+    char want[65];
+    cr_expect_str_eq(tz_scenario_include(s, 0, &sha), p2);
+    sha256_hex_of(two, want);
+    cr_expect_str_eq(sha, want);
+    cr_expect_str_eq(tz_scenario_include(s, 1, &sha), p1);
+    sha256_hex_of(one, want);
+    cr_expect_str_eq(sha, want);
+    tz_scenario_free(s);
+}
