@@ -134,13 +134,8 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
 
     /* meta: what this run was made of (no host times). */
     char key[64], val[1100];
-    struct tz_sha256 h;
-    uint8_t d[32];
     char hex[65];
-    tz_sha256_init(&h);
-    tz_sha256_update(&h, x->plat->fdt, x->plat->fdt_size);
-    tz_sha256_final(&h, d);
-    tz_sha256_hex(d, hex);
+    tz_sha256_of(x->plat->fdt, x->plat->fdt_size, hex);
     tz_trace_meta(x->trace, "platform", cfg->platform ? cfg->platform : cfg->dtb);
     tz_trace_meta(x->trace, "platform_dtb", cfg->dtb);
     tz_trace_meta(x->trace, "platform_sha256", hex);

@@ -1797,16 +1797,6 @@ static int msgh(lua_State *L)
  * the including script's folder. Errors name the included file and line. */
 static int read_file(const char *path, char **out, size_t *len, struct tz_error *err);
 
-static void sha256_hex_of(const void *buf, size_t len, char out[65])
-{
-    struct tz_sha256 h;
-    uint8_t digest[32];
-    tz_sha256_init(&h);
-    tz_sha256_update(&h, buf, len);
-    tz_sha256_final(&h, digest);
-    tz_sha256_hex(digest, out);
-}
-
 /* Remembers an included file and its hash; -1 when the bound is reached. */
 static int note_include(struct tz_scenario *s, const char *path, const char *buf, size_t len)
 {
@@ -1819,7 +1809,7 @@ static int note_include(struct tz_scenario *s, const char *path, const char *buf
     if (!p)
         return -1;
     s->inc[s->ninc].path = p;
-    sha256_hex_of(buf, len, s->inc[s->ninc].sha256);
+    tz_sha256_of(buf, len, s->inc[s->ninc].sha256);
     s->ninc++;
     return 0;
 }
@@ -1917,7 +1907,7 @@ int tz_scenario_load(const char *path, const struct tz_scenario_env *env,
     if (s->max_insns_override)
         s->cfg.max_insns = s->max_insns_override;
 
-    sha256_hex_of(buf, len, s->sha256);
+    tz_sha256_of(buf, len, s->sha256);
 
     s->L = luaL_newstate();
     if (!s->L)

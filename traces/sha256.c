@@ -137,3 +137,13 @@ void tz_sha256_hex(const uint8_t digest[32], char out[65])
     }
     out[64] = '\0';
 }
+
+void tz_sha256_of(const void *data, size_t n, char out[65])
+{
+    struct tz_sha256 s;
+    uint8_t digest[32];
+    tz_sha256_init(&s);
+    tz_sha256_update(&s, data, n);
+    tz_sha256_final(&s, digest);
+    tz_sha256_hex(digest, out);
+}

@@ -183,5 +183,7 @@ void tz_sha256_init(struct tz_sha256 *s);
 void tz_sha256_update(struct tz_sha256 *s, const void *data, size_t n);
 void tz_sha256_final(struct tz_sha256 *s, uint8_t out[32]);
 void tz_sha256_hex(const uint8_t digest[32], char out[65]);
+/* The hex SHA-256 of one buffer. */
+void tz_sha256_of(const void *data, size_t n, char out[65]);
 
 #endif

@@ -825,13 +825,8 @@ Test(scenario, sha256_of_the_file)
     char path[1024];
     write_script(path, sizeof path, "sha.lua", "machine {}\n");
     struct tz_scenario *s = load_ok(path, &test_env);
-    struct tz_sha256 h;
-    uint8_t d[32];
     char hex[65];
-    tz_sha256_init(&h);
-    tz_sha256_update(&h, "machine {}\n", 11);
-    tz_sha256_final(&h, d);
-    tz_sha256_hex(d, hex);
+    tz_sha256_of("machine {}\n", 11, hex);
     cr_assert_str_eq(tz_scenario_sha256(s), hex);
     cr_assert_str_eq(hex, "07d2a23e458d25141a22f2f7d917c4f8f6040476a98ff5e0b29d85a0d804a132");
     tz_scenario_free(s);
@@ -903,16 +898,6 @@ Test(scenario, include_runs_a_file_in_the_same_sandbox)
     run_text_fails("inc-type.lua", "include(12)\n", 1, "include: expected a file name");
 }
 
-static void sha256_hex_of(const char *text, char out[65])
-{
-    struct tz_sha256 h;
-    uint8_t d[32];
-    tz_sha256_init(&h);
-    tz_sha256_update(&h, text, strlen(text));
-    tz_sha256_final(&h, d);
-    tz_sha256_hex(d, out);
-}
-
 Test(scenario, included_files_are_listed_once_with_their_hashes)
 {
     const char *one = "return 1\n", *two = "return include('inc-one.lua') + 1\n";
@@ -935,10 +920,10 @@ Test(scenario, included_files_are_listed_once_with_their_hashes)
     const char *sha;
     char want[65];
     cr_expect_str_eq(tz_scenario_include(s, 0, &sha), p2);
-    sha256_hex_of(two, want);
+    tz_sha256_of(two, strlen(two), want);
     cr_expect_str_eq(sha, want);
     cr_expect_str_eq(tz_scenario_include(s, 1, &sha), p1);
-    sha256_hex_of(one, want);
+    tz_sha256_of(one, strlen(one), want);
     cr_expect_str_eq(sha, want);
     tz_scenario_free(s);
 }
