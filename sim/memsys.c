@@ -862,11 +862,11 @@ size_t tz_memsys_findings(const struct tz_memsys *ms)
     return tz_checker_count(ms->chk);
 }
 
-void tz_memsys_summary(const struct tz_memsys *ms, FILE *f)
+void tz_memsys_summary(const struct tz_memsys *ms, FILE *f, const char *indent)
 {
     static const char *const mode[] = {"off", "check", "faithful"};
     size_t n = tz_checker_count(ms->chk);
-    fprintf(f, "  caches:          %s%s", mode[ms->mode], ms->tzasc ? ", TZASC on" : "");
+    fprintf(f, "%scaches:          %s%s", indent, mode[ms->mode], ms->tzasc ? ", TZASC on" : "");
     if (ms->cache) {
         const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
         uint64_t h = 0, mi = 0, ih = 0, im = 0, l2h = 0, l2m = 0;
@@ -882,13 +882,13 @@ void tz_memsys_summary(const struct tz_memsys *ms, FILE *f)
                 " misses, L2 %" PRIu64 " hits %" PRIu64 " misses; %d attribute classes",
                 h, mi, ih, im, l2h, l2m, ms->ncls);
     }
-    fprintf(f, "\n  findings:        %zu", n);
+    fprintf(f, "\n%sfindings:        %zu", indent, n);
     if (tz_checker_dropped(ms->chk))
         fprintf(f, " (+%" PRIu64 " dropped)", tz_checker_dropped(ms->chk));
     fprintf(f, "\n");
     for (size_t i = 0; i < n; i++) {
         const struct tz_finding *x = tz_checker_get(ms->chk, i);
-        fprintf(f, "  [%zu] %s", i, x->msg);
+        fprintf(f, "%s[%zu] %s", indent, i, x->msg);
         if (x->count > 1)
             fprintf(f, " (x%" PRIu64 ")", x->count);
         fprintf(f, "\n");

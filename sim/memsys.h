@@ -45,8 +45,9 @@ int tz_memsys_dma(struct tz_memsys *ms, const char *master, uint64_t pa, void *b
  * run_until, so scenario checks see it) and, with final, writes the
  * counters too. */
 void tz_memsys_sync_trace(struct tz_memsys *ms, bool final);
-/* The findings and cache counters for the run's summary. */
-void tz_memsys_summary(const struct tz_memsys *ms, FILE *f);
+/* The findings and cache counters for the run's summary, each line starting
+ * with indent. */
+void tz_memsys_summary(const struct tz_memsys *ms, FILE *f, const char *indent);
 size_t tz_memsys_findings(const struct tz_memsys *ms);
 
 #endif

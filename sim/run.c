@@ -410,7 +410,7 @@ static void summary(struct run_ctx *x, const char *status)
                 s->smc_rt_max_ns);
     }
     if (x->m)
-        tz_machine_print_memsys(x->m, f);
+        tz_machine_print_memsys(x->m, f, "  ");
     if (r->checks_failed)
         fprintf(f, "  checks failed:   %d\n", r->checks_failed);
     if (x->o->db)
@@ -441,10 +441,12 @@ static const struct tz_scenario_host host_template = {
 
 /* One run of a scenario (one sweep combination) into an open trace. With
  * `summary` the run's summary is printed, else nothing is printed but
- * errors. Returns the exit code; *total receives the sweep size. */
+ * errors. With the memory system on, the run's findings go to `notes` (may
+ * be NULL) under a line naming the run: a sweep prints them for every run.
+ * Returns the exit code; *total receives the sweep size. */
 static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int index,
-                   bool print_summary, struct tz_run_report *r, int *total, char *params,
-                   size_t nparams)
+                   bool print_summary, FILE *notes, struct tz_run_report *r, int *total,
+                   char *params, size_t nparams)
 {
     memset(r, 0, sizeof *r);
     struct run_ctx x = {.o = o, .r = r, .out = o->out ? o->out : stdout, .trace = trace,
@@ -508,6 +510,19 @@ static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int i
     int trc = tz_trace_run_end(trace, status, stop, r->stats.icount, r->stats.vtime_ns, &terr);
     if (print_summary)
         summary(&x, status);
+    if (notes && x.m) {
+        char *block = NULL;
+        size_t block_len = 0;
+        FILE *b = open_memstream(&block, &block_len);
+        if (b) {
+            bool on = tz_machine_print_memsys(x.m, b, "    ");
+            fclose(b);
+            if (on)
+                fprintf(notes, "  run %d [index=%d %s]: %s\n%s", index + 1, index, params, status,
+                        block);
+            free(block);
+        }
+    }
     tz_machine_destroy(x.m);
     tz_tarmac_close(x.tarmac);
     tz_platform_free(x.plat);
@@ -553,6 +568,21 @@ static void sweep_line(struct sweep_acc *a, int index, const char *params, int c
     tz_sha256_update(&a->h, digest, strlen(digest));
 }
 
+/* Copies a worker's text file (if it exists) to f. */
+static void copy_file_to(const char *path, FILE *f)
+{
+    char *text = NULL;
+    size_t cap = 0;
+    FILE *in = fopen(path, "r");
+    if (!in)
+        return;
+    ssize_t n = getdelim(&text, &cap, 0, in);
+    fclose(in);
+    if (n > 0)
+        fputs(text, f);
+    free(text);
+}
+
 /* Runs combinations 1..total-1 in worker processes, at most `jobs` at once,
  * each into a trace file of its own; the parent then appends them to the main
  * trace in order, so the result is the same as a serial sweep. */
@@ -571,10 +601,12 @@ static int sweep_parallel(const struct tz_run_options *o, struct tz_trace *trace
             if (pid < 0)
                 return tz_error_set(err, NULL, "fork: %s", strerror(errno));
             if (pid == 0) {
-                char path[600], logp[600];
+                char path[600], logp[600], notep[600];
                 snprintf(path, sizeof path, "%s/run-%06d.db", dir, next);
                 snprintf(logp, sizeof logp, "%s/run-%06d.log", dir, next);
+                snprintf(notep, sizeof notep, "%s/run-%06d.notes", dir, next);
                 FILE *log = fopen(logp, "w");
+                FILE *notes = fopen(notep, "w");
                 struct tz_run_options co = *o;
                 co.quiet = true;
                 co.out = log;
@@ -588,7 +620,10 @@ static int sweep_parallel(const struct tz_run_options *o, struct tz_trace *trace
                 struct tz_run_report rr;
                 int tot;
                 char params[512];
-                int code = run_one(&co, pt, next, false, &rr, &tot, params, sizeof params);
+                int code = run_one(&co, pt, next, false, notes, &rr, &tot, params,
+                                   sizeof params);
+                if (notes)
+                    fclose(notes);
                 tz_trace_close(pt, NULL);
                 if (!o->db) {
                     char resp[600];
@@ -617,16 +652,7 @@ static int sweep_parallel(const struct tz_run_options *o, struct tz_trace *trace
         char path[600], logp[600];
         snprintf(path, sizeof path, "%s/run-%06d.db", dir, k);
         snprintf(logp, sizeof logp, "%s/run-%06d.log", dir, k);
-        char *log = NULL;
-        FILE *lf = fopen(logp, "r");
-        if (lf) {
-            size_t cap = 0;
-            ssize_t n = getdelim(&log, &cap, 0, lf);
-            fclose(lf);
-            if (n > 0)
-                fputs(log, o->err ? o->err : stderr);
-            free(log);
-        }
+        copy_file_to(logp, o->err ? o->err : stderr);
         struct tz_run_row row;
         if (!o->db) {
             char resp[600], line[700];
@@ -657,8 +683,12 @@ static int sweep_parallel(const struct tz_run_options *o, struct tz_trace *trace
         } else {
             sweep_line(acc, k, "?", TZ_EXIT_BAD_INPUT, "error", "none", "-");
         }
+        char notep[600];
+        snprintf(notep, sizeof notep, "%s/run-%06d.notes", dir, k);
+        copy_file_to(notep, acc->out);
         unlink(path);
         unlink(logp);
+        unlink(notep);
     }
     rmdir(dir);
     return 0;
@@ -692,19 +722,23 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
     char params[512];
     /* The first run prints its summary only if there is no sweep: its
      * output is held until that is known. */
-    char *held = NULL;
-    size_t held_len = 0;
+    char *held = NULL, *notes0 = NULL;
+    size_t held_len = 0, notes0_len = 0;
     FILE *mem = open_memstream(&held, &held_len);
+    FILE *nmem = open_memstream(&notes0, &notes0_len);
     struct tz_run_options o0 = *o;
     o0.out = mem ? mem : out;
-    int code = run_one(&o0, trace, o->single ? o->sweep_index : 0, true, r, &total, params,
-                       sizeof params);
+    int code = run_one(&o0, trace, o->single ? o->sweep_index : 0, true, nmem, r, &total,
+                       params, sizeof params);
     if (mem)
         fclose(mem);
+    if (nmem)
+        fclose(nmem);
     if (total <= 1 || code == TZ_EXIT_BAD_INPUT || o->single) {
         if (held)
             fputs(held, out);
         free(held);
+        free(notes0);
         struct tz_error terr = {{0}};
         if (tz_trace_close(trace, &terr)) {
             fprintf(ferr, "tzsim: %s\n", terr.msg);
@@ -727,6 +761,9 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
     snprintf(p0, sizeof p0, "index=0 %s", params);
     sweep_line(&acc, 0, p0, code, code == TZ_EXIT_OK ? "ok" : "failed",
                tz_stop_reason_name(r->stats.stop ? r->stats.stop : TZ_STOP_SCENARIO), r->digest);
+    if (notes0)
+        fputs(notes0, out);
+    free(notes0);
     int rc = 0;
     if (o->jobs > 1) {
         rc = sweep_parallel(o, trace, total, &acc, &err);
@@ -737,12 +774,20 @@ int tz_run_scenario(const struct tz_run_options *o, struct tz_run_report *r)
             struct tz_run_report rk;
             char pk[512];
             int t2;
-            int ck = run_one(&ok, trace, k, false, &rk, &t2, pk, sizeof pk);
+            char *nk = NULL;
+            size_t nk_len = 0;
+            FILE *nf = open_memstream(&nk, &nk_len);
+            int ck = run_one(&ok, trace, k, false, nf, &rk, &t2, pk, sizeof pk);
+            if (nf)
+                fclose(nf);
             char pl[600];
             snprintf(pl, sizeof pl, "index=%d %s", k, pk);
             sweep_line(&acc, k, pl, ck, ck == TZ_EXIT_OK ? "ok" : ck == TZ_EXIT_FAILED ? "failed"
                        : "error", tz_stop_reason_name(rk.stats.stop ? rk.stats.stop
                                                        : TZ_STOP_SCENARIO), rk.digest);
+            if (nk)
+                fputs(nk, out);
+            free(nk);
         }
     }
     if (rc)

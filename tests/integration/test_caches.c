@@ -287,3 +287,28 @@ Test(caches, geometry_comes_from_the_device_tree)
     sqlite3_close(a);
     sqlite3_close(b);
 }
+
+/* A sweep prints each run's findings under a line naming the run, serial
+ * and with worker processes alike. */
+Test(caches, sweep_prints_every_runs_findings)
+{
+    const char *jobs[] = {"", "-j 2"};
+    for (int j = 0; j < 2; j++) {
+        char args[2048], *out, *err;
+        snprintf(args, sizeof args, "run '%s' --db '%s' --quiet --cache=check %s",
+                 src_path("scenarios/cache-dma.lua"), tmp_path(j ? "sw-j2.db" : "sw-j1.db"),
+                 jobs[j]);
+        int rc = run_cli(args, &out, &err);
+        cr_assert_eq(rc, 0, "%s: exit %d\n%s\n%s", args, rc, out, err);
+        const char *r1 = strstr(out, "  run 1 [index=0 fixed=0]: ok\n");
+        const char *r2 = strstr(out, "  run 2 [index=1 fixed=1]: ok\n");
+        cr_assert(r1 && r2 && r1 < r2, "%s: runs not listed in order:\n%s", jobs[j], out);
+        const char *f1 = strstr(r1, "    findings:        3\n");
+        cr_expect(f1 && f1 < r2, "%s: run 1's findings:\n%s", jobs[j], out);
+        cr_expect(f1 && strstr(f1, "    [0] stale read: dma@9100000") != NULL, "%s", out);
+        cr_expect(strstr(r2, "    findings:        0\n  runs:            2 ok") != NULL,
+                  "%s: run 2's findings:\n%s", jobs[j], out);
+        free(out);
+        free(err);
+    }
+}
