@@ -37,6 +37,19 @@ static void digest_of(const char *db, char out[65])
     sqlite3_close(d);
 }
 
+/* Writes tmp/<name>: the built qemu-virt-gicv3 platform with the sed
+ * script `edit` applied to its source. */
+static const char *patched_dtb(const char *edit, const char *name)
+{
+    char cmd[4096];
+    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
+    snprintf(cmd, sizeof cmd,
+             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed '%s' | dtc -q -I dts -O dtb -o '%s'",
+             plat, edit, tmp_path(name));
+    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    return tmp_path(name);
+}
+
 Test(caches, optee_session_no_findings_deterministic)
 {
     run_ok("scenarios/optee.lua", "--cache=check", "c-optee.db");
@@ -211,15 +224,9 @@ Test(caches, cycles_from_the_platform_move_virtual_time)
     /* The platform's /cpus tzsim,cache-cycles sets the costs: dearer misses
      * give the same instructions a longer virtual time; a bad property is
      * bad input naming the file and node. */
-    char cmd[4096];
-    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
-    snprintf(cmd, sizeof cmd,
-             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tcpus {|\\tcpus {\\n"
-             "\\t\\ttzsim,cache-cycles = <1 20 30 200 200 0 4>;|' | dtc -q -I dts -O dtb -o '%s'"
-             " && dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tcpus {|\\tcpus {\\n"
-             "\\t\\ttzsim,cache-cycles = <1 2 3>;|' | dtc -q -I dts -O dtb -o '%s'",
-             plat, tmp_path("cyc.dtb"), plat, tmp_path("cyc-bad.dtb"));
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
+    patched_dtb("s|^\\tcpus {|\\tcpus {\\n\\t\\ttzsim,cache-cycles = <1 20 30 200 200 0 4>;|",
+                "cyc.dtb");
+    patched_dtb("s|^\\tcpus {|\\tcpus {\\n\\t\\ttzsim,cache-cycles = <1 2 3>;|", "cyc-bad.dtb");
     char opt[1200];
     run_ok("scenarios/cache-shared-buffer.lua", "", "cyc-a.db");
     snprintf(opt, sizeof opt, "--dtb '%s'", tmp_path("cyc.dtb"));
@@ -246,37 +253,36 @@ Test(caches, tzasc_abort_action)
     /* tzsim,tzasc-action = "abort" on the secure DRAM node: the normal
      * world's access gets a synchronous external abort (its handler skips
      * the instruction) and the finding says so. */
-    char cmd[2048];
-    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
-    snprintf(cmd, sizeof cmd,
-             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|^\\tsecdram@e100000 {|"
-             "\\tsecdram@e100000 {\\n\\t\\ttzsim,tzasc-action = \"abort\";|'"
-             " | dtc -q -I dts -O dtb -o '%s'",
-             plat, tmp_path("abort.dtb"));
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
     char opt[1200];
-    snprintf(opt, sizeof opt, "--dtb '%s'", tmp_path("abort.dtb"));
+    snprintf(opt, sizeof opt, "--dtb '%s'",
+             patched_dtb("s|^\\tsecdram@e100000 {|\\tsecdram@e100000 {\\n"
+                         "\\t\\ttzsim,tzasc-action = \"abort\";|", "abort.dtb"));
     run_ok("scenarios/cache-secure-access.lua", opt, "c-abort.db");
     cr_expect_eq(console_has("c-abort.db", 1, "cache-nwd: read 0x% (external abort)"), 1);
     cr_expect_eq(findings("c-abort.db", "run = 1 and rule = 8 and missing like '%external abort'"),
                  2);
     cr_expect_eq(findings("c-abort.db", "run = 2"), 0);
+    /* Any other action is bad input naming the file, the node and the value. */
+    char args[2048], *out, *err;
+    snprintf(args, sizeof args, "run '%s' --db none --dtb '%s'",
+             src_path("scenarios/cache-secure-access.lua"),
+             patched_dtb("s|^\\tsecdram@e100000 {|\\tsecdram@e100000 {\\n"
+                         "\\t\\ttzsim,tzasc-action = \"fault\";|", "bad-action.dtb"));
+    cr_expect_eq(run_cli(args, &out, &err), 2);
+    cr_expect(strstr(err, "bad-action.dtb: /secdram@e100000: tzsim,tzasc-action \"fault\" is not "
+                          "\"raz-wi\" or \"abort\""), "%s", err);
+    free(out);
+    free(err);
 }
 
 Test(caches, geometry_comes_from_the_device_tree)
 {
     /* The same run on a platform whose L1D is 4 KiB (d-cache-size and
      * d-cache-sets of every cpu node) misses more. */
-    char cmd[2048];
-    const char *plat = env_or("TZSIM_PLATFORM_DIR", "build/platforms");
-    snprintf(cmd, sizeof cmd,
-             "dtc -q -I dtb -O dts '%s/qemu-virt-gicv3.dtb' | sed 's|d-cache-size = <0x8000>|"
-             "d-cache-size = <0x1000>|; s|d-cache-sets = <0x100>|d-cache-sets = <0x20>|'"
-             " | dtc -q -I dts -O dtb -o '%s'",
-             plat, tmp_path("small-l1d.dtb"));
-    cr_assert_eq(system(cmd), 0, "%s", cmd);
     char opt[1200];
-    snprintf(opt, sizeof opt, "--cache=check --dtb '%s'", tmp_path("small-l1d.dtb"));
+    snprintf(opt, sizeof opt, "--cache=check --dtb '%s'",
+             patched_dtb("s|d-cache-size = <0x8000>|d-cache-size = <0x1000>|; "
+                         "s|d-cache-sets = <0x100>|d-cache-sets = <0x20>|", "small-l1d.dtb"));
     run_ok("scenarios/optee.lua", "--cache=check", "geo-a.db");
     run_ok("scenarios/optee.lua", opt, "geo-b.db");
     sqlite3 *a = open_db(tmp_path("geo-a.db")), *b = open_db(tmp_path("geo-b.db"));
