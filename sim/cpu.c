@@ -44,6 +44,7 @@ enum {
 #define INSN_ERETAA 0xd69f0bffu
 #define INSN_ERETAB 0xd69f0fffu
 #define INSN_WFI 0xd503207fu
+#define TZ_TCG_BUFFER_BYTES (16u << 20) /* per CPU; see tz_cpu_create */
 
 enum { SITE_EMPTY = 0, SITE_BRANCH = 1, SITE_ERET = 2 };
 
@@ -855,13 +856,16 @@ static uint64_t mpidr_read(void *opaque, struct tz_cpu *c)
 
 /* IC IALLU / IALLUIS / IVAU: code written by one CPU must become visible to
  * the others' translation caches (each Unicorn instance has its own). The
- * running CPU's own cache is kept coherent by QEMU's write detection. */
+ * running CPU's own cache is kept coherent by QEMU's write detection. The
+ * others are not running (one CPU runs at a time), so their flush waits
+ * until they next run: a burst of invalidations, or invalidations while a
+ * core is off, costs one flush. */
 static void ic_inval(void *opaque, struct tz_cpu *c, uint64_t v)
 {
     for (int i = 0; i < c->m->ncpu; i++) {
         struct tz_cpu *o = c->m->cpu[i];
         if (o && o != c)
-            uc_ctl_flush_tb(o->uc);
+            o->flush_tb = true;
     }
     /* With the memory system on, RAM is reached through one window per
      * attribute class (sim/memsys.c), and QEMU's detection of written code
@@ -950,7 +954,15 @@ int tz_cpu_create(struct tz_machine *m, int index, struct tz_cpu **out, struct t
         free(c);
         return tz_error_set(err, NULL, "cannot create CPU %d: %s", index, uc_strerror(e));
     }
-    e = uc_ctl_set_cpu_model(c->uc, m->cfg.cpu_model);
+    /* Unicorn 2.1.1 gives each instance a 1 GiB translation buffer, and a
+     * translation-cache flush (IC IALLU*, which firmware issues at every
+     * boot and CPU_ON) clears the whole of it: 117 ms and 1 GiB resident per
+     * flush and CPU (measured). tzsim's guests translate a few MiB at most;
+     * when the buffer fills, QEMU flushes it, deterministically. Must come
+     * before the engine initialises. */
+    e = uc_ctl_set_tcg_buffer_size(c->uc, TZ_TCG_BUFFER_BYTES);
+    if (e == UC_ERR_OK)
+        e = uc_ctl_set_cpu_model(c->uc, m->cfg.cpu_model);
     uc_hook h;
     if (e == UC_ERR_OK)
         e = uc_ctl_exits_enable(c->uc);
