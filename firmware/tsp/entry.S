@@ -16,6 +16,7 @@
  * of the last SMC, as TF-A does) starts at EL1h with DAIF masked too.
  */
 #include "tsp.h"
+#include "boot.S"
 #include "gpr_frame.S"
 
 /* SP = top of this core's stack in \stacks (each \size bytes); x9, x10
@@ -51,15 +52,8 @@ _start:
     mov     x20, x1
     mov     x21, x2
     mov     x22, x3
-    adrp    x9, __bss_start
-    add     x9, x9, :lo12:__bss_start
-    adrp    x10, __bss_end
-    add     x10, x10, :lo12:__bss_end
-1:  cmp     x9, x10
-    b.hs    2f
-    str     xzr, [x9], #8
-    b       1b
-2:  set_vbar
+    zero_bss
+    set_vbar
     set_stack tsp_tmp_stacks, TSP_TMP_STACK_SIZE
     mov     x0, x19
     mov     x1, x20
