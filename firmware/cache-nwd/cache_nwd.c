@@ -43,6 +43,7 @@
 #include <stdbool.h>
 
 #include "tzt.h"
+#include "tzt_vmsa.h"
 #include "tsp_abi.h"
 
 const uintptr_t tzt_console_base = TZT_UART0_BASE;
@@ -149,31 +150,8 @@ DEFINE_BY_VA(ic_ivau, "ic ivau", iline)     /* invalidate instructions to PoU */
  *                           inner shareable: this image, the shared memory
  *   the rest                invalid
  */
-#define MAIR_DEVICE_NGNRE   0x04
-#define MAIR_NORMAL_WB      0xff    /* inner and outer write-back, R/W-allocate, non-transient */
-#define ATTR_DEVICE         0
-#define ATTR_NORMAL         1
-
-#define DESC_TABLE          0x3ul
-#define DESC_BLOCK          0x1ul
-#define DESC_ATTRIDX(i)     ((u64)(i) << 2)
-#define DESC_SH_INNER       (3ul << 8)
-#define DESC_AF             (1ul << 10)
-#define DESC_PXN            (1ul << 53)
-#define DESC_UXN            (1ul << 54)
-#define DESC_XN             (DESC_PXN | DESC_UXN)
-
-#define TCR_T0SZ(n)         ((u64)(n))
-#define TCR_IRGN0_WBWA      (1ul << 8)
-#define TCR_ORGN0_WBWA      (1ul << 10)
-#define TCR_SH0_INNER       (3ul << 12)
-#define TCR_TG0_4K          (0ul << 14)
-#define TCR_EPD1            (1ul << 23)     /* no TTBR1 walks */
-#define TCR_IPS_32BIT       (0ul << 32)
-
-#define SCTLR_M             (1ul << 0)
-#define SCTLR_C             (1ul << 2)
-#define SCTLR_I             (1ul << 12)
+#define ATTR_DEVICE         0   /* MAIR_EL1 Attr0: Device-nGnRE */
+#define ATTR_NORMAL         1   /* MAIR_EL1 Attr1: Normal write-back */
 
 #define BLOCK_2M            0x200000ul
 

@@ -8,6 +8,7 @@
  * first GiB afterwards.
  */
 #include "tzt.h"
+#include "tzt_vmsa.h"
 
 void el3_mmu_on(void);
 void el3_mmu_set_page(u64 va, u64 desc);
@@ -18,16 +19,13 @@ static u64 l1[512] __attribute__((aligned(4096)));
 static u64 l2[512] __attribute__((aligned(4096)));
 static u64 l3[512] __attribute__((aligned(4096)));  /* 2 MiB at 0x0e200000, by page */
 
-#define ATTR_DEVICE 0u       /* MAIR attr0: Device-nGnRnE */
-#define ATTR_NORMAL 1u       /* MAIR attr1: Normal Inner/Outer WB RW-allocate */
-#define DESC_BLOCK  1u
-#define DESC_TABLE  3u
-#define DESC_AF     (1u << 10)
-#define DESC_ISH    (3u << 8)
+#define ATTR_DEVICE 0u       /* MAIR_EL3 Attr0: Device-nGnRnE */
+#define ATTR_NORMAL 1u       /* MAIR_EL3 Attr1: Normal Inner/Outer WB RW-allocate */
 
 static u64 block(u64 pa, unsigned attr)
 {
-    return pa | DESC_BLOCK | DESC_AF | (attr << 2) | (attr == ATTR_NORMAL ? DESC_ISH : 0);
+    return pa | DESC_BLOCK | DESC_AF | DESC_ATTRIDX(attr) |
+           (attr == ATTR_NORMAL ? DESC_SH_INNER : 0);
 }
 
 void el3_mmu_on(void)
@@ -38,23 +36,23 @@ void el3_mmu_on(void)
         l2[i] = block(pa, secure_mem ? ATTR_NORMAL : ATTR_DEVICE);
     }
     for (unsigned i = 0; i < 512; i++)
-        l3[i] = (0x0e200000ul + ((u64)i << 12)) | 3u | DESC_AF | (ATTR_NORMAL << 2) | DESC_ISH;
+        l3[i] = (0x0e200000ul + ((u64)i << 12)) | DESC_PAGE | DESC_AF | DESC_ATTRIDX(ATTR_NORMAL) |
+                DESC_SH_INNER;
     l2[0x0e200000 >> 21] = (u64)(uintptr_t)l3 | DESC_TABLE;
     l1[0] = (u64)(uintptr_t)l2 | DESC_TABLE;
     l1[1] = block(0x40000000, ATTR_NORMAL);
     l1[2] = block(0x80000000, ATTR_DEVICE);
     l1[3] = block(0xc0000000, ATTR_DEVICE);
     dsb();
-    write_sysreg(mair_el3, 0xff00ul);
-    /* T0SZ 32, IRGN0/ORGN0 WB WA, SH0 inner shareable, TG0 4K, PS 40 bits,
-     * RES1 bits 23 and 31. */
-    write_sysreg(tcr_el3, 32ul | (1ul << 8) | (1ul << 10) | (3ul << 12) | (2ul << 16) |
-                          (1ul << 23) | (1ul << 31));
+    write_sysreg(mair_el3, (u64)MAIR_DEVICE_NGNRNE << (8 * ATTR_DEVICE) |
+                               (u64)MAIR_NORMAL_WB << (8 * ATTR_NORMAL));
+    write_sysreg(tcr_el3, TCR_T0SZ(32) | TCR_IRGN0_WBWA | TCR_ORGN0_WBWA | TCR_SH0_INNER |
+                              TCR_TG0_4K | TCR_EL3_PS_40BIT | TCR_EL3_RES1);
     write_sysreg(ttbr0_el3, (u64)(uintptr_t)l1);
     __asm__ volatile("tlbi alle3" ::: "memory");
     dsb();
     isb();
-    write_sysreg(sctlr_el3, read_sysreg(sctlr_el3) | 1ul | (1ul << 2) | (1ul << 12));
+    write_sysreg(sctlr_el3, read_sysreg(sctlr_el3) | SCTLR_M | SCTLR_C | SCTLR_I);
     isb();
 }
 

@@ -8,6 +8,7 @@
  * the fault, which also ends the run.
  */
 #include "tzt.h"
+#include "tzt_vmsa.h"
 
 const uintptr_t tzt_console_base = TZT_UART1_BASE;
 const char tzt_image_name[] = "mmu-fault";
@@ -24,8 +25,9 @@ int main(void)
     volatile u32 *p = (volatile u32 *)RO_PAGE;
     p[0] = 1;
     tzt_printf("mmu-fault: wrote 0x%x\n", p[0]);
-    /* AP[2:1] = 0b10: read-only at EL3; AF, Normal (attr1), ISH. */
-    el3_mmu_set_page(RO_PAGE, RO_PAGE | 3u | (1u << 10) | (1u << 2) | (3u << 8) | (2u << 6));
+    /* Read-only at EL3; Normal (el3_mmu.c's Attr1), inner shareable. */
+    el3_mmu_set_page(RO_PAGE, RO_PAGE | DESC_PAGE | DESC_AF | DESC_ATTRIDX(1) | DESC_SH_INNER |
+                                  DESC_AP_RO);
     tzt_printf("mmu-fault: read-only now, read 0x%x\n", p[0]);
     p[1] = 2;
     tzt_puts("mmu-fault: the write did not fault\n");
