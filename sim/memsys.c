@@ -47,7 +47,7 @@
 #define MS_WIN_BLOCKED 255                 /* 255 << 40 is still inside QEMU's 48-bit PA space */
 #define MS_WIN(k) ((uint64_t)(k) << MS_WIN_SHIFT)
 #define MS_PAGE 4096ull
-#define MS_NFWD 1024  /* forward translations kept per CPU (direct mapped) */
+#define MS_NTLB 1024  /* entries of each CPU's translation cache (models/cache/walker.h) */
 #define MS_NREV 1024  /* window page -> VA page, per CPU */
 #define MS_MAX_MASTERS 16
 
@@ -55,18 +55,21 @@ struct ms_class {
     struct tz_memattr data, fetch;
 };
 
-struct ms_fwd {
-    uint64_t va_page;     /* va >> 12 */
-    uint64_t win_page;    /* (window address) >> 12 */
-    uint32_t gen;
-    uint8_t rk;           /* regime key: regime | secure << 2, + 1 (0 = empty) */
-};
-
 struct tz_memsys_cpu {
     struct tz_memsys *ms;
     struct tz_cpu *c;
-    uint32_t gen;                         /* bumped to forget every forward entry */
-    struct ms_fwd fwd[MS_NFWD];
+    /* tzsim's own translations (block fetches, CMOs by VA): the walker's
+     * TLB, kept as the architecture says (TLBI, and every write to the
+     * regime registers), over the regime registers of the CPU's EL and
+     * security state, read from Unicorn when those change. */
+    struct tz_tlb *tlb;
+    struct tz_xlat_regs regs;
+    bool regs_valid;
+    /* The last page a block was fetched from (blocks follow each other in
+     * a page), its PA, fetch attributes and whether the caches see it:
+     * forgotten with the TLB and when the regime changes. */
+    struct { uint64_t va_page, pa_page; struct tz_memattr attr; bool valid, cached; } last;
+    /* Window page -> VA page and attributes of the fills seen, for hooks. */
     struct { uint64_t win_page, va_page; struct tz_memattr attr; } rev[MS_NREV];
     bool mapped[MS_WIN_BLOCKED + 1][TZ_MAX_MEM];
     /* Faithful mode: RAM bytes replaced for the duration of one load. */
@@ -77,10 +80,9 @@ struct tz_memsys_cpu {
 
 struct tz_memsys {
     struct tz_machine *m;
-    enum tz_cache_mode mode;
-    bool tzasc;
+    enum tz_cache_mode mode;              /* check or faithful: there is no memory system off */
     bool tzasc_abort[TZ_MAX_MEM];         /* per secure region: abort instead of RAZ/WI */
-    struct tz_cache *cache;               /* NULL in mode off */
+    struct tz_cache *cache;
     struct tz_checker *chk;
     struct ms_class cls[MS_NCLASS + 1];   /* [1..ncls] */
     int ncls;
@@ -112,27 +114,55 @@ static uint64_t cpreg(uc_engine *uc, unsigned op1, unsigned crn, unsigned crm, u
 
 static const unsigned el_op1[4] = {0, 0, 4, 6};
 
-/* The translation regime of the CPU's current EL and security state. */
-static int current_regs(struct tz_cpu *c, struct tz_xlat_regs *r)
+/* The registers of the translation regime of EL el in security state
+ * secure, from Unicorn. */
+static void read_regs(struct tz_cpu *c, int el, bool secure, struct tz_xlat_regs *r)
 {
     uc_engine *uc = c->uc;
-    int el = (int)((ureg(uc, UC_ARM64_REG_PSTATE) >> 2) & 3);
     unsigned op1 = el_op1[el];
     memset(r, 0, sizeof *r);
     r->regime = el == 3 ? TZ_REGIME_EL3 : el == 2 ? TZ_REGIME_EL2 : TZ_REGIME_EL10;
-    r->secure = el == 3 || (el < 2 && !(c->scr & 1));
+    r->secure = secure;
     r->pa_bits = 40;   /* ID_AA64MMFR0_EL1.PARange of the modelled Cortex-A57/A72 */
     r->sctlr = cpreg(uc, op1, 1, 0, 0);
     r->tcr = cpreg(uc, op1, 2, 0, 2);
     r->mair = cpreg(uc, op1, 10, 2, 0);
     r->ttbr0 = cpreg(uc, op1, 2, 0, 0);
     r->ttbr1 = el < 2 ? cpreg(uc, 0, 2, 0, 1) : 0;
+}
+
+/* The regime of the CPU's current EL (PSTATE, exact anywhere). */
+static int current_regs(struct tz_cpu *c, struct tz_xlat_regs *r)
+{
+    int el = (int)((ureg(c->uc, UC_ARM64_REG_PSTATE) >> 2) & 3);
+    read_regs(c, el, el == 3 || (el < 2 && !(c->scr & 1)), r);
     return el;
 }
 
-static uint8_t regime_key(const struct tz_xlat_regs *r)
+/* The same from the EL and security state mirrors (exact at block starts
+ * and in instruction hooks), read again only after the regime changed or
+ * one of its registers was written. */
+static const struct tz_xlat_regs *mirrored_regs(struct tz_memsys_cpu *mc)
 {
-    return (uint8_t)(1 + (r->regime | (r->secure ? 4 : 0)));
+    const struct tz_cpu *c = mc->c;
+    enum tz_regime regime = c->el == 3 ? TZ_REGIME_EL3 : c->el == 2 ? TZ_REGIME_EL2
+                                                                    : TZ_REGIME_EL10;
+    bool secure = c->el == 3 || (c->el < 2 && !c->ns);
+    if (!mc->regs_valid || mc->regs.regime != regime || mc->regs.secure != secure) {
+        read_regs(mc->c, c->el, secure, &mc->regs);
+        mc->regs_valid = true;
+        mc->last.valid = false;
+    }
+    return &mc->regs;
+}
+
+/* A write to SCTLR, TTBRx, TCR or MAIR, or a reset: translations and the
+ * registers they came from are forgotten. */
+static void forget_translations(struct tz_memsys_cpu *mc)
+{
+    tz_tlb_flush_all(mc->tlb);
+    mc->regs_valid = false;
+    mc->last.valid = false;
 }
 
 /* ---- RAM ------------------------------------------------------------------ */
@@ -176,32 +206,54 @@ static void blocked_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t v
 
 static void access_ctx(struct tz_cpu *c, uint64_t pc, uint64_t va, struct tz_access_ctx *x);
 
-static void tzasc_finding(struct tz_memsys *ms, struct tz_cpu *c, uint64_t pa, uint64_t va,
-                          const struct tz_memattr *attr, bool write, bool fetch, bool abort)
+/* Whether the TZASC blocks an access in PA space ns to RAM region r. */
+static bool tzasc_blocks(const struct tz_memsys *ms, int r, bool ns)
+{
+    return ms->m->ram[r].secure && ns;
+}
+
+/* A blocked access: a rule 8 finding (its only side is the access) and the
+ * count. attr: the CPU's attributes, NULL for a DMA master. */
+static void tzasc_report(struct tz_memsys *ms, const struct tz_access_ctx *x, uint64_t pa,
+                         enum tz_side_kind kind, const struct tz_memattr *attr, bool abort)
 {
     ms->tzasc_blocked++;
     struct tz_finding_side a = {0}, b = {0};
-    access_ctx(c, ureg(c->uc, UC_ARM64_REG_PC), va, &b.ctx);
+    b.ctx = *x;
     b.pa = pa;
-    b.kind = fetch ? TZ_SIDE_FETCH : write ? TZ_SIDE_WRITE : TZ_SIDE_READ;
-    b.attr = *attr;
+    b.kind = kind;
+    if (attr)
+        b.attr = *attr;
+    else
+        b.uncached = 1;
     tz_checker_report(ms->chk, TZ_RULE_TZASC, abort ? TZ_FIX_TZASC_ABORT : TZ_FIX_TZASC_RAZWI,
                       pa & ~63ull, true, &a, &b);
 }
 
-/* A memory hook on the blocked window: the accesses the TZASC refused. */
-static void hook_blocked(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, int64_t value,
-                         void *opaque)
+/* The VA of a window address and the attributes of its translation, from
+ * the fills seen; the PA with default attributes when the fill was
+ * forgotten. */
+static uint64_t window_va(const struct tz_memsys_cpu *mc, uint64_t addr, uint64_t pa,
+                          struct tz_memattr *attr)
 {
-    struct tz_memsys_cpu *mc = opaque;
-    uint64_t pa = addr - MS_WIN(MS_WIN_BLOCKED);
     unsigned slot = (unsigned)((addr >> 12) % MS_NREV);
-    bool known = mc->rev[slot].win_page == addr >> 12;
-    uint64_t va = known ? (mc->rev[slot].va_page << 12) | (addr & 0xfff) : pa;
+    if (mc->rev[slot].win_page != addr >> 12)
+        return pa;
+    if (attr)
+        *attr = mc->rev[slot].attr;
+    return (mc->rev[slot].va_page << 12) | (addr & 0xfff);
+}
+
+/* A memory hook on the blocked window: the accesses the TZASC refused. */
+static void hook_blocked(struct tz_memsys_cpu *mc, uc_mem_type type, uint64_t addr)
+{
+    uint64_t pa = addr - MS_WIN(MS_WIN_BLOCKED);
     struct tz_memattr attr = {.ns = 1};
-    if (known)
-        attr = mc->rev[slot].attr;
-    tzasc_finding(mc->ms, mc->c, pa, va, &attr, type == UC_MEM_WRITE, false, false);
+    uint64_t va = window_va(mc, addr, pa, &attr);
+    struct tz_access_ctx x;
+    access_ctx(mc->c, ureg(mc->c->uc, UC_ARM64_REG_PC), va, &x);
+    tzasc_report(mc->ms, &x, pa, type == UC_MEM_WRITE ? TZ_SIDE_WRITE : TZ_SIDE_READ, &attr,
+                 false);
 }
 
 /* ---- attribute classes -------------------------------------------------------- */
@@ -332,12 +384,16 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
     uint64_t pa_page = x.pa & ~(MS_PAGE - 1);
     uint64_t win_page = pa_page;
     int ri = ram_index(ms->m, pa_page);
-    if (ri >= 0 && ms->tzasc && ms->m->ram[ri].secure && x.attr.ns) {
+    if (ri >= 0 && tzasc_blocks(ms, ri, x.attr.ns)) {
         /* A non-secure access to secure memory (TZASC). */
         if (ms->tzasc_abort[ri]) {
-            if (c->m->running == c)
-                tzasc_finding(ms, c, x.pa, va, &x.attr, acc == TZ_ACC_WRITE, acc == TZ_ACC_FETCH,
-                              true);
+            if (c->m->running == c) {
+                struct tz_access_ctx ax;
+                access_ctx(c, ureg(uc, UC_ARM64_REG_PC), va, &ax);
+                tzasc_report(ms, &ax, x.pa, acc == TZ_ACC_FETCH ? TZ_SIDE_FETCH
+                                           : acc == TZ_ACC_WRITE ? TZ_SIDE_WRITE : TZ_SIDE_READ,
+                             &x.attr, true);
+            }
             record_fault(c, va, type, 0x10);
             c->fault.tzasc = c->fault.valid;
             return false;
@@ -345,7 +401,7 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
         if (!map_window(mc, MS_WIN_BLOCKED, ri))
             return false;
         win_page = MS_WIN(MS_WIN_BLOCKED) + pa_page;
-    } else if (ri >= 0 && ms->cache) {
+    } else if (ri >= 0) {
         struct tz_xlat xf;
         tz_xlat_walk(&r, va, TZ_ACC_FETCH, phys_read64, ms, &xf);
         struct tz_memattr fa = xf.fault ? x.attr : xf.attr;
@@ -368,15 +424,9 @@ static bool hook_tlb_fill(uc_engine *uc, uint64_t va, uc_mem_type type, uc_tlb_e
         if (map_window(mc, k, ri))
             win_page = MS_WIN(k) + pa_page;
     }
-    uint64_t vp = va >> 12;
-    struct ms_fwd *f = &mc->fwd[vp % MS_NFWD];
-    f->va_page = vp;
-    f->win_page = win_page >> 12;
-    f->gen = mc->gen;
-    f->rk = regime_key(&r);
     unsigned slot = (unsigned)((win_page >> 12) % MS_NREV);
     mc->rev[slot].win_page = win_page >> 12;
-    mc->rev[slot].va_page = vp;
+    mc->rev[slot].va_page = va >> 12;
     mc->rev[slot].attr = x.attr;
     /* Unicorn's pages are 1 KiB (QEMU's smallest Arm page size): give the
      * whole address and let it take the page. */
@@ -441,14 +491,11 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     unsigned k = win_class(ms, addr);
     if (!k) {
         if (addr >> MS_WIN_SHIFT == MS_WIN_BLOCKED)
-            hook_blocked(uc, type, addr, size, value, opaque);
+            hook_blocked(mc, type, addr);
         return;   /* a device */
     }
     uint64_t pa = addr & (MS_WIN(1) - 1);
-    unsigned slot = (unsigned)((addr >> 12) % MS_NREV);
-    uint64_t va = mc->rev[slot].win_page == addr >> 12
-                      ? (mc->rev[slot].va_page << 12) | (addr & 0xfff)
-                      : pa;
+    uint64_t va = window_va(mc, addr, pa, NULL);
     struct tz_access_ctx x;
     access_ctx(c, ureg(uc, UC_ARM64_REG_PC), va, &x);
     bool write = type == UC_MEM_WRITE;
@@ -485,55 +532,50 @@ static void hook_mem_after(uc_engine *uc, uc_mem_type type, uint64_t addr, int s
     }
 }
 
-/* The window page a VA reaches in the current regime, from the fills seen
- * (a walk when the entry was forgotten). False if it does not translate. */
-static bool lookup(struct tz_memsys_cpu *mc, uint64_t va, uint64_t *win)
+/* The PA and attributes (for an access of kind acc) of va in the current
+ * regime, when it is RAM the caches see: translated, and not blocked by
+ * the TZASC. */
+static bool translate_cached(struct tz_memsys_cpu *mc, uint64_t va, enum tz_acc_kind acc,
+                             uint64_t *pa, struct tz_memattr *attr)
 {
-    /* The regime from the EL and security state mirrors, which are exact
-     * at block starts and in instruction hooks. */
-    const struct tz_cpu *c = mc->c;
-    struct tz_xlat_regs r = {
-        .regime = c->el == 3 ? TZ_REGIME_EL3 : c->el == 2 ? TZ_REGIME_EL2 : TZ_REGIME_EL10,
-        .secure = c->el == 3 || (c->el < 2 && !c->ns),
-    };
-    uint64_t vp = va >> 12;
-    struct ms_fwd *f = &mc->fwd[vp % MS_NFWD];
-    if (f->gen == mc->gen && f->va_page == vp && f->rk == regime_key(&r)) {
-        *win = (f->win_page << 12) | (va & 0xfff);
-        return true;
+    const struct tz_xlat_regs *r = mirrored_regs(mc);
+    bool fetch = acc == TZ_ACC_FETCH;
+    if (fetch && mc->last.valid && mc->last.va_page == va >> 12) {
+        *pa = (mc->last.pa_page << 12) | (va & 0xfff);
+        *attr = mc->last.attr;
+        return mc->last.cached;
     }
-    uc_tlb_entry e;
-    bool saved_valid = mc->c->fault.valid;
-    if (!hook_tlb_fill(mc->c->uc, va, UC_MEM_READ, &e, mc)) {
-        mc->c->fault.valid = saved_valid;
-        return false;
+    if (!tz_tlb_lookup(mc->tlb, r, va, acc, pa, attr)) {
+        struct tz_xlat x;
+        tz_tlb_translate(mc->tlb, r, va, acc, phys_read64, mc->ms, &x);
+        if (x.fault)
+            return false;   /* the access itself faults (or, for a CMO, would) */
+        *pa = x.pa;
+        *attr = x.attr;
     }
-    *win = e.paddr | (va & 0xfff);
-    return true;
+    int ri = ram_index(mc->ms->m, *pa);
+    bool cached = ri >= 0 && !tzasc_blocks(mc->ms, ri, attr->ns);
+    if (fetch)
+        mc->last = (__typeof__(mc->last)){va >> 12, *pa >> 12, *attr, true, cached};
+    return cached;
 }
 
 void tz_memsys_fetch(struct tz_cpu *c, uint64_t addr, uint32_t size)
 {
     struct tz_memsys_cpu *mc = c->msc;
     struct tz_memsys *ms = mc->ms;
-    if (!ms->cache)
-        return;
     while (size) {
         uint32_t n = (uint32_t)(MS_PAGE - (addr & (MS_PAGE - 1)));
         if (n > size)
             n = size;
-        uint64_t win;
-        if (lookup(mc, addr, &win)) {
-            unsigned k = win_class(ms, win);
-            if (k) {
-                struct tz_access_ctx x;
-                access_ctx(c, addr, addr, &x);
-                x.icount = c->icount;
-                uint32_t cyc = tz_cache_access(ms->cache, (unsigned)c->index,
-                                               win & (MS_WIN(1) - 1), n, TZ_ACC_FETCH,
-                                               &ms->cls[k].fetch, &x, NULL, NULL);
-                charge(c, cyc);
-            }
+        uint64_t pa;
+        struct tz_memattr a;
+        if (translate_cached(mc, addr, TZ_ACC_FETCH, &pa, &a)) {
+            struct tz_access_ctx x;
+            access_ctx(c, addr, addr, &x);
+            x.icount = c->icount;
+            charge(c, tz_cache_access(ms->cache, (unsigned)c->index, pa, n, TZ_ACC_FETCH, &a, &x,
+                                      NULL, NULL));
         }
         addr += n;
         size -= n;
@@ -541,12 +583,6 @@ void tz_memsys_fetch(struct tz_cpu *c, uint64_t addr, uint32_t size)
 }
 
 /* ---- system instructions -------------------------------------------------- */
-
-static void flush_fwd_all(struct tz_memsys *ms)
-{
-    for (int i = 0; i < ms->m->ncpu; i++)
-        ms->cpu[i].gen++;
-}
 
 void tz_memsys_sysinsn(struct tz_cpu *c, const uc_arm64_cp_reg *cp, bool is_read)
 {
@@ -557,16 +593,25 @@ void tz_memsys_sysinsn(struct tz_cpu *c, const uc_arm64_cp_reg *cp, bool is_read
         if (!is_read && ((cp->crn == 1 && cp->crm == 0 && cp->op2 == 0) ||
                          (cp->crn == 2 && cp->crm == 0 && cp->op2 <= 2) ||
                          (cp->crn == 10 && cp->crm == 2 && cp->op2 == 0)))
-            mc->gen++;
+            forget_translations(mc);
         return;
     }
     if (cp->op0 != 1)
         return;
-    if (cp->crn == 8) {         /* TLBI: what Unicorn's TLB forgets, so do we */
-        flush_fwd_all(ms);
+    if (cp->crn == 8) {
+        /* TLBI: this CPU's TLB, or every CPU's for the broadcast forms. The
+         * EL1&0 forms at EL3 target the security state SCR_EL3.NS selects. */
+        struct tz_tlbi op;
+        tz_tlbi_decode(cp->op1, cp->crm, cp->op2, cp->val, &op);
+        bool secure = c->el == 3 ? !(c->scr & 1) : !c->ns;
+        for (int i = 0; i < ms->m->ncpu; i++)
+            if (op.broadcast || i == c->index) {
+                tz_tlb_apply(ms->cpu[i].tlb, &op, secure);
+                ms->cpu[i].last.valid = false;
+            }
         return;
     }
-    if (cp->crn != 7 || !ms->cache)
+    if (cp->crn != 7)
         return;
     int op = tz_cmo_decode(cp->op1, cp->crn, cp->crm, cp->op2);
     if (op < 0)
@@ -577,13 +622,10 @@ void tz_memsys_sysinsn(struct tz_cpu *c, const uc_arm64_cp_reg *cp, bool is_read
     access_ctx(c, pc, xt, &x);
     uint32_t cyc = 0;
     if (tz_cmo_by_va((enum tz_cmo)op)) {
-        uint64_t win;
-        if (!lookup(mc, xt, &win))
-            return;  /* an untranslatable VA: the real instruction would fault */
-        unsigned k = win_class(ms, win);
-        if (!k)
-            return;  /* not RAM (or blocked) */
-        const struct tz_memattr *a = &ms->cls[k].data;
+        uint64_t pa;
+        struct tz_memattr a;
+        if (!translate_cached(mc, xt, TZ_ACC_READ, &pa, &a))
+            return;  /* a fault, a device or blocked memory: no cache holds it */
         /* Dead stack: a DC IVAC of a line wholly below the core's SP (and
          * within 64 KiB of it) discards data nobody may read again — the
          * AAPCS64 has no red zone. TF-A does exactly this before powering
@@ -594,8 +636,7 @@ void tz_memsys_sysinsn(struct tz_cpu *c, const uc_arm64_cp_reg *cp, bool is_read
         unsigned ls = tz_cache_line_size(ms->cache);
         if (op == TZ_DC_IVAC && (xt | (ls - 1)) < sp && sp - xt <= 0x10000)
             op = TZ_DC_CIVAC;
-        cyc = tz_cache_maint(ms->cache, (unsigned)c->index, (enum tz_cmo)op,
-                             win & (MS_WIN(1) - 1), a->ns, a, &x);
+        cyc = tz_cache_maint(ms->cache, (unsigned)c->index, (enum tz_cmo)op, pa, a.ns, &a, &x);
     } else {
         x.va = 0;
         cyc = tz_cache_maint(ms->cache, (unsigned)c->index, (enum tz_cmo)op, xt, !x.ns ? 0 : 1,
@@ -607,12 +648,10 @@ void tz_memsys_sysinsn(struct tz_cpu *c, const uc_arm64_cp_reg *cp, bool is_read
 void tz_memsys_cpu_reset(struct tz_cpu *c)
 {
     struct tz_memsys_cpu *mc = c->msc;
-    mc->gen++;
-    if (mc->ms->cache) {
-        struct tz_access_ctx x;
-        access_ctx(c, ureg(c->uc, UC_ARM64_REG_PC), 0, &x);
-        tz_cache_core_reset(mc->ms->cache, (unsigned)c->index, &x);
-    }
+    forget_translations(mc);
+    struct tz_access_ctx x;
+    access_ctx(c, ureg(c->uc, UC_ARM64_REG_PC), 0, &x);
+    tz_cache_core_reset(mc->ms->cache, (unsigned)c->index, &x);
 }
 
 /* ---- identification registers ------------------------------------------------ */
@@ -664,32 +703,23 @@ int tz_memsys_dma(struct tz_memsys *ms, const char *master, uint64_t pa, void *b
     x.el = 0;
     x.va = pa;
     x.icount = m->current ? m->current->icount : 0;
-    if (ms->tzasc && m->ram[r].secure && ns) {
-        ms->tzasc_blocked++;
-        struct tz_finding_side a = {0}, b = {0};
-        b.ctx = x;
-        b.pa = pa;
-        b.kind = write ? TZ_SIDE_WRITE : TZ_SIDE_READ;
-        b.uncached = 1;
-        tz_checker_report(ms->chk, TZ_RULE_TZASC, TZ_FIX_TZASC_RAZWI, pa & ~63ull, true, &a, &b);
+    if (tzasc_blocks(ms, r, ns)) {
+        tzasc_report(ms, &x, pa, write ? TZ_SIDE_WRITE : TZ_SIDE_READ, NULL, false);
         if (!write)
             memset(buf, 0, len);
         return -1;
     }
     uint8_t *p = m->ram[r].host + (pa - m->ram[r].base);
     if (write) {
-        if (ms->cache) {
-            uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
-            tz_cache_dma_write(ms->cache, pa, len, ns, &x, buf);
-            if (tz_cache_stats(ms->cache)->code_writes != code_writes)
-                code_written(ms, m->running);
-        }
+        uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
+        tz_cache_dma_write(ms->cache, pa, len, ns, &x, buf);
+        if (tz_cache_stats(ms->cache)->code_writes != code_writes)
+            code_written(ms, m->running);
         memcpy(p, buf, len);
     } else {
         memcpy(buf, p, len);
-        if (ms->cache)
-            tz_cache_dma_read(ms->cache, pa, len, ns, &x,
-                              ms->mode == TZ_CACHE_MODE_FAITHFUL ? buf : NULL);
+        tz_cache_dma_read(ms->cache, pa, len, ns, &x,
+                          ms->mode == TZ_CACHE_MODE_FAITHFUL ? buf : NULL);
     }
     return 0;
 }
@@ -824,34 +854,32 @@ void tz_memsys_sync_trace(struct tz_memsys *ms, bool final)
     ms->traced = n;
     if (!final)
         return;
-    if (ms->cache) {
-        const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
-        for (int i = 0; i < ms->m->ncpu; i++) {
-            const struct tz_cache_core_stats *k = &s->core[i];
-            static const char *const names[] = {
-                "l1d_hits", "l1d_misses", "l1i_hits", "l1i_misses", "l2_hits", "l2_misses",
-                "snoops", "l1d_writebacks", "uncached_reads", "uncached_writes", "cycles"};
-            const uint64_t v[] = {k->l1d_hits, k->l1d_misses, k->l1i_hits, k->l1i_misses,
-                                  k->l2_hits, k->l2_misses, k->snoops, k->l1d_writebacks,
-                                  k->uncached_reads, k->uncached_writes, k->cycles};
-            for (unsigned j = 0; j < sizeof v / sizeof v[0]; j++)
-                tz_trace_counter(t, i, names[j], v[j]);
-        }
-        tz_trace_counter(t, TZ_NA, "l2_writebacks", s->l2_writebacks);
-        tz_trace_counter(t, TZ_NA, "l2_evictions", s->l2_evictions);
-        tz_trace_counter(t, TZ_NA, "dma_read_lines", s->dma_reads);
-        tz_trace_counter(t, TZ_NA, "dma_write_lines", s->dma_writes);
-        tz_trace_counter(t, TZ_NA, "versions", s->versions);
-        tz_trace_counter(t, TZ_NA, "code_writes", s->code_writes);
-        for (int w = 0; w < 2; w++)
-            for (int op = 0; op < TZ_CMO_COUNT; op++)
-                if (s->cmo[w][op]) {
-                    char name[64];
-                    snprintf(name, sizeof name, "%s %s", w ? "non-secure" : "secure",
-                             tz_cmo_name((enum tz_cmo)op));
-                    tz_trace_counter(t, TZ_NA, name, s->cmo[w][op]);
-                }
+    const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
+    for (int i = 0; i < ms->m->ncpu; i++) {
+        const struct tz_cache_core_stats *k = &s->core[i];
+        static const char *const names[] = {
+            "l1d_hits", "l1d_misses", "l1i_hits", "l1i_misses", "l2_hits", "l2_misses",
+            "snoops", "l1d_writebacks", "uncached_reads", "uncached_writes", "cycles"};
+        const uint64_t v[] = {k->l1d_hits, k->l1d_misses, k->l1i_hits, k->l1i_misses,
+                              k->l2_hits, k->l2_misses, k->snoops, k->l1d_writebacks,
+                              k->uncached_reads, k->uncached_writes, k->cycles};
+        for (unsigned j = 0; j < sizeof v / sizeof v[0]; j++)
+            tz_trace_counter(t, i, names[j], v[j]);
     }
+    tz_trace_counter(t, TZ_NA, "l2_writebacks", s->l2_writebacks);
+    tz_trace_counter(t, TZ_NA, "l2_evictions", s->l2_evictions);
+    tz_trace_counter(t, TZ_NA, "dma_read_lines", s->dma_reads);
+    tz_trace_counter(t, TZ_NA, "dma_write_lines", s->dma_writes);
+    tz_trace_counter(t, TZ_NA, "versions", s->versions);
+    tz_trace_counter(t, TZ_NA, "code_writes", s->code_writes);
+    for (int w = 0; w < 2; w++)
+        for (int op = 0; op < TZ_CMO_COUNT; op++)
+            if (s->cmo[w][op]) {
+                char name[64];
+                snprintf(name, sizeof name, "%s %s", w ? "non-secure" : "secure",
+                         tz_cmo_name((enum tz_cmo)op));
+                tz_trace_counter(t, TZ_NA, name, s->cmo[w][op]);
+            }
     tz_trace_counter(t, TZ_NA, "tzasc_blocked", ms->tzasc_blocked);
     tz_trace_counter(t, TZ_NA, "findings", tz_checker_count(ms->chk));
     tz_trace_counter(t, TZ_NA, "findings_dropped", tz_checker_dropped(ms->chk));
@@ -866,22 +894,20 @@ void tz_memsys_summary(const struct tz_memsys *ms, FILE *f, const char *indent)
 {
     static const char *const mode[] = {"off", "check", "faithful"};
     size_t n = tz_checker_count(ms->chk);
-    fprintf(f, "%scaches:          %s%s", indent, mode[ms->mode], ms->tzasc ? ", TZASC on" : "");
-    if (ms->cache) {
-        const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
-        uint64_t h = 0, mi = 0, ih = 0, im = 0, l2h = 0, l2m = 0;
-        for (int i = 0; i < ms->m->ncpu; i++) {
-            h += s->core[i].l1d_hits;
-            mi += s->core[i].l1d_misses;
-            ih += s->core[i].l1i_hits;
-            im += s->core[i].l1i_misses;
-            l2h += s->core[i].l2_hits;
-            l2m += s->core[i].l2_misses;
-        }
-        fprintf(f, "; L1D %" PRIu64 " hits %" PRIu64 " misses, L1I %" PRIu64 " hits %" PRIu64
-                " misses, L2 %" PRIu64 " hits %" PRIu64 " misses; %d attribute classes",
-                h, mi, ih, im, l2h, l2m, ms->ncls);
+    fprintf(f, "%scaches:          %s%s", indent, mode[ms->mode], ", TZASC on");
+    const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
+    uint64_t h = 0, mi = 0, ih = 0, im = 0, l2h = 0, l2m = 0;
+    for (int i = 0; i < ms->m->ncpu; i++) {
+        h += s->core[i].l1d_hits;
+        mi += s->core[i].l1d_misses;
+        ih += s->core[i].l1i_hits;
+        im += s->core[i].l1i_misses;
+        l2h += s->core[i].l2_hits;
+        l2m += s->core[i].l2_misses;
     }
+    fprintf(f, "; L1D %" PRIu64 " hits %" PRIu64 " misses, L1I %" PRIu64 " hits %" PRIu64
+            " misses, L2 %" PRIu64 " hits %" PRIu64 " misses; %d attribute classes",
+            h, mi, ih, im, l2h, l2m, ms->ncls);
     fprintf(f, "\n%sfindings:        %zu", indent, n);
     if (tz_checker_dropped(ms->chk))
         fprintf(f, " (+%" PRIu64 " dropped)", tz_checker_dropped(ms->chk));
@@ -941,13 +967,11 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
             return tz_error_set(err, m->plat->path, "%s: memory above 1 TiB is not supported "
                                 "with --cache (its attribute windows start there)",
                                 m->ram[r].name);
-    bool tzasc = true;
     struct tz_memsys *ms = calloc(1, sizeof *ms);
     if (!ms)
         return tz_error_set(err, NULL, "out of memory");
     ms->m = m;
     ms->mode = mode;
-    ms->tzasc = tzasc;
     ms->chk = tz_checker_create(0);
     if (!ms->chk) {
         free(ms);
@@ -971,33 +995,31 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
         }
         ms->tzasc_abort[r] = act && !strcmp(act, "abort");
     }
-    if (mode != TZ_CACHE_MODE_OFF) {
-        struct tz_cache_config cc;
-        tz_cache_config_default(&cc, (unsigned)m->ncpu);
-        cc.mode = mode;
-        if (cache_cycles_from_fdt(m, &cc.cost, err) ||
-            tz_cache_config_from_fdt(m->plat->fdt, NULL, (unsigned)m->ncpu, m->plat->path, &cc,
-                                     err) ||
-            !(ms->cache = tz_cache_create(&cc, ms->chk, err))) {
-            tz_checker_destroy(ms->chk);
-            free(ms);
-            return -1;
-        }
-        tz_cache_set_ram(ms->cache, ram_line, ms);
-        ms->l1_hit = cc.cost.l1_hit;
-        const struct tz_sysreg_ops ops[] = {
-            {.name = "CLIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 1), .unicorn_knows = true,
-             .read = clidr_read, .opaque = ms},
-            {.name = "CCSIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 0), .unicorn_knows = true,
-             .read = ccsidr_read, .opaque = ms},
-            {.name = "CTR_EL0", .key = TZ_SYSREG(3, 3, 0, 0, 1), .unicorn_knows = true,
-             .read = ctr_read, .opaque = ms},
-            {.name = "DCZID_EL0", .key = TZ_SYSREG(3, 3, 0, 0, 7), .unicorn_knows = true,
-             .read = dczid_read, .opaque = ms},
-        };
-        for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
-            tz_sysreg_register(m->sysregs, &ops[i]);
+    struct tz_cache_config cc;
+    tz_cache_config_default(&cc, (unsigned)m->ncpu);
+    cc.mode = mode;
+    if (cache_cycles_from_fdt(m, &cc.cost, err) ||
+        tz_cache_config_from_fdt(m->plat->fdt, NULL, (unsigned)m->ncpu, m->plat->path, &cc,
+                                 err) ||
+        !(ms->cache = tz_cache_create(&cc, ms->chk, err))) {
+        tz_checker_destroy(ms->chk);
+        free(ms);
+        return -1;
     }
+    tz_cache_set_ram(ms->cache, ram_line, ms);
+    ms->l1_hit = cc.cost.l1_hit;
+    const struct tz_sysreg_ops ops[] = {
+        {.name = "CLIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 1), .unicorn_knows = true,
+         .read = clidr_read, .opaque = ms},
+        {.name = "CCSIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 0), .unicorn_knows = true,
+         .read = ccsidr_read, .opaque = ms},
+        {.name = "CTR_EL0", .key = TZ_SYSREG(3, 3, 0, 0, 1), .unicorn_knows = true,
+         .read = ctr_read, .opaque = ms},
+        {.name = "DCZID_EL0", .key = TZ_SYSREG(3, 3, 0, 0, 7), .unicorn_knows = true,
+         .read = dczid_read, .opaque = ms},
+    };
+    for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++)
+        tz_sysreg_register(m->sysregs, &ops[i]);
     *out = ms;
     return 0;
 }
@@ -1007,6 +1029,9 @@ int tz_memsys_cpu_init(struct tz_memsys *ms, struct tz_cpu *c, struct tz_error *
     struct tz_memsys_cpu *mc = &ms->cpu[c->index];
     mc->ms = ms;
     mc->c = c;
+    mc->tlb = tz_tlb_create(MS_NTLB);
+    if (!mc->tlb)
+        return tz_error_set(err, NULL, "out of memory");
     c->msc = mc;
     uc_hook h;
     uc_err e = uc_ctl_tlb_mode(c->uc, UC_TLB_VIRTUAL);
@@ -1031,6 +1056,8 @@ void tz_memsys_destroy(struct tz_memsys *ms)
 {
     if (!ms)
         return;
+    for (int i = 0; i < TZ_MAX_CPUS; i++)
+        tz_tlb_destroy(ms->cpu[i].tlb);
     tz_cache_destroy(ms->cache);
     tz_checker_destroy(ms->chk);
     free(ms);

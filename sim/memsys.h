@@ -3,8 +3,8 @@
  * (secure memory isolation) and the cache model with its coherence checker
  * (models/cache/). See docs/caches.md, "Wiring".
  *
- * Active when the machine runs with --cache=check|faithful, or with the
- * TZASC on. Each CPU's Unicorn instance is then put in UC_TLB_VIRTUAL mode
+ * Active when the machine runs with --cache=check|faithful (the TZASC comes
+ * with it). Each CPU's Unicorn instance is then put in UC_TLB_VIRTUAL mode
  * and its TLB fills are served here by the walker; RAM is reached through
  * alias windows of the physical address space, one per attribute class, so
  * that the memory hooks (which receive physical addresses) know the
