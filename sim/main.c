@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/cache/cache.h"
 #include "report/report.h"
 #include "run.h"
 
@@ -160,15 +161,12 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--strict"))
             o.strict = true;
         else if (!strncmp(a, "--cache=", 8)) {
-            static const char *const modes[] = {"off", "check", "faithful"};
-            o.cache_mode = 0;
-            for (int k = 0; k < 3; k++)
-                if (!strcmp(a + 8, modes[k]))
-                    o.cache_mode = 1 + k;
-            if (!o.cache_mode) {
-                fprintf(stderr, "tzsim: --cache: '%s' is not off, check or faithful\n", a + 8);
+            int mode = tz_cache_mode_parse(a + 8);
+            if (mode < 0) {
+                fprintf(stderr, "tzsim: --cache: '%s' is not " TZ_CACHE_MODES "\n", a + 8);
                 return TZ_EXIT_BAD_INPUT;
             }
+            o.cache_mode = 1 + mode;
         }
         else if (a[0] == '-' && a[1]) {
             fprintf(stderr, "tzsim: unknown option '%s' (try tzsim --help)\n", a);

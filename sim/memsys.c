@@ -892,9 +892,8 @@ size_t tz_memsys_findings(const struct tz_memsys *ms)
 
 void tz_memsys_summary(const struct tz_memsys *ms, FILE *f, const char *indent)
 {
-    static const char *const mode[] = {"off", "check", "faithful"};
     size_t n = tz_checker_count(ms->chk);
-    fprintf(f, "%scaches:          %s%s", indent, mode[ms->mode], ", TZASC on");
+    fprintf(f, "%scaches:          %s, TZASC on", indent, tz_cache_mode_name(ms->mode));
     const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
     uint64_t h = 0, mi = 0, ih = 0, im = 0, l2h = 0, l2m = 0;
     for (int i = 0; i < ms->m->ncpu; i++) {

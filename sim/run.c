@@ -11,6 +11,7 @@
 
 #include "dma_inject.h"
 #include "machine_internal.h"
+#include "models/cache/cache.h"
 #include "scenario.h"
 #include "tarmac.h"
 
@@ -181,15 +182,15 @@ static int host_create(void *opaque, const struct tz_scenario_config *cfg, struc
     /* The sweep combination, first as "index=K" so a replay can find it. */
     char params[600];
     const char *sp = tz_scenario_sweep_params(x->scn);
-    static const char *const cache_modes[] = {"off", "check", "faithful"};
     /* A --cache given on the command line is part of what the run was:
      * recorded with the parameters so that a replay uses it too. */
     char cache_opt[32] = "";
     if (x->o->cache_mode)
-        snprintf(cache_opt, sizeof cache_opt, " cache=%s", cache_modes[x->o->cache_mode - 1]);
+        snprintf(cache_opt, sizeof cache_opt, " cache=%s",
+                 tz_cache_mode_name((enum tz_cache_mode)(x->o->cache_mode - 1)));
     snprintf(params, sizeof params, "index=%d%s%s%s", x->sweep_index, sp[0] ? " " : "", sp,
              cache_opt);
-    tz_trace_meta(x->trace, "cache", cache_modes[mc.cache_mode]);
+    tz_trace_meta(x->trace, "cache", tz_cache_mode_name((enum tz_cache_mode)mc.cache_mode));
     struct tz_run_info info = {
         .scenario = x->o->scenario,
         .scenario_sha256 = tz_scenario_sha256(x->scn),
@@ -828,12 +829,10 @@ int tz_replay(const struct tz_run_options *o, const char *db, int64_t run, struc
     int index = 0;
     sscanf(row.params, "index=%d", &index);
     struct tz_run_options ro = *o;
-    /* The run's --cache, unless this replay gives its own. */
-    static const char *const cache_modes[] = {"off", "check", "faithful"};
+    /* The run's --cache (the last parameter), unless this replay gives its own. */
     const char *cm = strstr(row.params, " cache=");
-    for (int k = 0; cm && !o->cache_mode && k < 3; k++)
-        if (!strcmp(cm + 7, cache_modes[k]))
-            ro.cache_mode = 1 + k;
+    if (cm && !o->cache_mode && tz_cache_mode_parse(cm + 7) >= 0)
+        ro.cache_mode = 1 + tz_cache_mode_parse(cm + 7);
     /* Scenarios may query their own trace: without --db the replay writes a
      * temporary one, removed afterwards. */
     char tmpdb[64] = "";

@@ -493,26 +493,19 @@ static void mk_entry(lua_State *L, struct tz_scenario *s, const char *key)
  * with --cache. */
 static void mk_cache(lua_State *L, struct tz_scenario *s, const char *key)
 {
-    static const struct { const char *name; enum tz_cache_mode mode; } modes[] = {
-        {"off", TZ_CACHE_MODE_OFF},
-        {"check", TZ_CACHE_MODE_CHECK},
-        {"faithful", TZ_CACHE_MODE_FAITHFUL},
-    };
     if (!get_field(L, 1, key))
         return;
     if (lua_type(L, -1) != LUA_TSTRING)
         scn_error(L, "machine: 'cache' must be one of \"off\", \"check\", \"faithful\"; got %s",
                   describe(L, -1));
     const char *v = lua_tostring(L, -1);
-    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
-        if (strcmp(modes[i].name, v) == 0) {
-            s->cfg.cache_mode = (int)modes[i].mode;
-            s->cfg.has_cache_mode = true;
-            lua_pop(L, 1);
-            return;
-        }
-    }
-    scn_error(L, "machine: 'cache' must be one of \"off\", \"check\", \"faithful\"; got '%s'", v);
+    int mode = tz_cache_mode_parse(v);
+    if (mode < 0)
+        scn_error(L, "machine: 'cache' must be one of \"off\", \"check\", \"faithful\"; got '%s'",
+                  v);
+    s->cfg.cache_mode = mode;
+    s->cfg.has_cache_mode = true;
+    lua_pop(L, 1);
 }
 
 static const char *const guest_dtb_keys[] = {"addr", "pad", NULL};

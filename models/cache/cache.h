@@ -29,6 +29,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "models/cache/walker.h"
 #include "sim/error.h"
@@ -59,6 +60,23 @@ enum tz_cache_mode {
     TZ_CACHE_MODE_CHECK = 1,    /* model and report; the guest sees coherent memory */
     TZ_CACHE_MODE_FAITHFUL = 2, /* also keep data, so the guest can see stale values */
 };
+#define TZ_CACHE_MODES "off, check or faithful"
+
+/* "off", "check", "faithful" (the --cache and machine{cache=} spelling).
+ * Inline: the scenario parser uses them without the model. */
+static inline const char *tz_cache_mode_name(enum tz_cache_mode mode)
+{
+    static const char *const names[] = {"off", "check", "faithful"};
+    return (unsigned)mode < 3 ? names[mode] : "?";
+}
+/* The mode named name, or -1. */
+static inline int tz_cache_mode_parse(const char *name)
+{
+    for (int m = TZ_CACHE_MODE_OFF; m <= TZ_CACHE_MODE_FAITHFUL; m++)
+        if (!strcmp(name, tz_cache_mode_name((enum tz_cache_mode)m)))
+            return m;
+    return -1;
+}
 
 struct tz_cache_geom {
     uint32_t size;  /* bytes */
