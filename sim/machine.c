@@ -1093,6 +1093,32 @@ int tz_machine_mem(struct tz_machine *m, uint64_t addr, unsigned size, bool writ
     return 0;
 }
 
+int tz_machine_scenario_dma(struct tz_machine *m, uint64_t src, uint64_t dst, uint64_t len,
+                            bool ns, struct tz_error *err)
+{
+    if (len == 0)
+        return tz_error_set(err, NULL, "len must not be 0");
+    if (!ram_ptr(m, src, len))
+        return tz_error_set(err, NULL, "source 0x%" PRIx64 " (+%" PRIu64 ") is not in RAM", src,
+                            len);
+    if (!ram_ptr(m, dst, len))
+        return tz_error_set(err, NULL, "destination 0x%" PRIx64 " (+%" PRIu64 ") is not in RAM",
+                            dst, len);
+    inject_event(m, -1, len, dst, "dma 0x%" PRIx64 " -> 0x%" PRIx64 " len %" PRIu64 " %s", src,
+                 dst, len, ns ? "non-secure" : "secure");
+    uint8_t *buf = malloc(len);
+    if (!buf)
+        return tz_error_set(err, NULL, "out of memory (%" PRIu64 " bytes)", len);
+    /* Both ranges are RAM: a failure is the TZASC's (non-secure master,
+     * secure memory), which recorded a finding. */
+    int rc = tz_machine_dma(m, "scenario", src, buf, len, false, ns) == 0 &&
+                     tz_machine_dma(m, "scenario", dst, buf, len, true, ns) == 0
+                 ? 0
+                 : 1;
+    free(buf);
+    return rc;
+}
+
 int tz_machine_reg(struct tz_machine *m, int cpu, const char *name, bool write, uint64_t *val,
                    struct tz_error *err)
 {

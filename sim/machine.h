@@ -303,4 +303,15 @@ bool tz_machine_print_memsys(const struct tz_machine *m, FILE *f, const char *in
 int tz_machine_dma(struct tz_machine *m, const char *master, uint64_t pa, void *buf,
                    size_t len, bool write, bool ns);
 
+/* The scenario's dma{} (docs/scenario-api.md, "Actions"): an immediate copy
+ * by a non-coherent bus master named "scenario", recorded as an INJECT
+ * event. Copies [src, src + len) to [dst, dst + len) of physical memory, between
+ * runs, as tz_machine_dma does for a device (the whole source is read, then
+ * the destination written; caches are bypassed; the TZASC applies to a
+ * non-secure copy, ns). Returns 0 when copied, 1 when the TZASC blocked it
+ * (nothing written; a finding records it), -1 with err set when len is 0 or
+ * a range is not entirely in one RAM region (no INJECT event then). */
+int tz_machine_scenario_dma(struct tz_machine *m, uint64_t src, uint64_t dst, uint64_t len,
+                            bool ns, struct tz_error *err);
+
 #endif

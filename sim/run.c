@@ -9,7 +9,6 @@
 
 #include <libfdt.h>
 
-#include "dma_inject.h"
 #include "machine_internal.h"
 #include "models/cache/cache.h"
 #include "scenario.h"

@@ -1,6 +1,6 @@
 /* The DMA engine ("tzsim,dma", models/dma/dma.c) at register level, and the
  * scenario's dma{} and machine{ cache = ... } (sim/scenario.c,
- * sim/dma_inject.c).
+ * sim/machine.c).
  *
  * Register tests build the qemu-virt machine from build/platforms, with CPU 0
  * spinning on `b .` in normal-world DRAM so that virtual time advances one
