@@ -1046,11 +1046,15 @@ void tz_machine_finish(struct tz_machine *m)
         tz_memsys_sync_trace(m->ms, true);
 }
 
-bool tz_machine_print_memsys(const struct tz_machine *m, FILE *f, const char *indent)
+bool tz_machine_has_memsys(const struct tz_machine *m)
+{
+    return m->ms != NULL;
+}
+
+void tz_machine_print_memsys(const struct tz_machine *m, FILE *f, const char *indent)
 {
     if (m->ms)
         tz_memsys_summary(m->ms, f, indent);
-    return m->ms != NULL;
 }
 
 int tz_machine_dma(struct tz_machine *m, const char *master, uint64_t pa, void *buf,

@@ -287,9 +287,11 @@ int tz_machine_symbol(const struct tz_machine *m, const char *name, uint64_t *ad
 /* End of a run: the memory system's findings (with final counts) and cache
  * counters into the trace. */
 void tz_machine_finish(struct tz_machine *m);
+/* Whether the machine runs with the memory system (--cache=check|faithful). */
+bool tz_machine_has_memsys(const struct tz_machine *m);
 /* The memory system's part of the run summary, each line starting with
- * indent. Returns false, printing nothing, when the memory system is off. */
-bool tz_machine_print_memsys(const struct tz_machine *m, FILE *f, const char *indent);
+ * indent; nothing when it is off. */
+void tz_machine_print_memsys(const struct tz_machine *m, FILE *f, const char *indent);
 
 /* A non-coherent bus master (a DMA engine, a scenario's dma{}) reads or
  * writes [pa, pa + len) of physical memory in the PA space ns. Caches are

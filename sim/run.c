@@ -510,18 +510,9 @@ static int run_one(const struct tz_run_options *o, struct tz_trace *trace, int i
     int trc = tz_trace_run_end(trace, status, stop, r->stats.icount, r->stats.vtime_ns, &terr);
     if (print_summary)
         summary(&x, status);
-    if (notes && x.m) {
-        char *block = NULL;
-        size_t block_len = 0;
-        FILE *b = open_memstream(&block, &block_len);
-        if (b) {
-            bool on = tz_machine_print_memsys(x.m, b, "    ");
-            fclose(b);
-            if (on)
-                fprintf(notes, "  run %d [index=%d %s]: %s\n%s", index + 1, index, params, status,
-                        block);
-            free(block);
-        }
+    if (notes && x.m && tz_machine_has_memsys(x.m)) {
+        fprintf(notes, "  run %d [index=%d %s]: %s\n", index + 1, index, params, status);
+        tz_machine_print_memsys(x.m, notes, "    ");
     }
     tz_machine_destroy(x.m);
     tz_tarmac_close(x.tarmac);

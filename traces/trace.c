@@ -162,11 +162,7 @@ static const char SQL_INSERT_EVENT[] =
     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
 static const char SQL_INSERT_CONSOLE[] =
     "INSERT INTO console(run, seq, cpu, icount, vtime_ns, device, line) VALUES(?,?,?,?,?,?,?)";
-#define FINDING_COLS                                                                     \
-    "run, id, rule, rule_name, missing, line_pa, ns, count, last_icount, last_cpu, message," \
-    " first_who, first_el, first_ns, first_pc, first_sym, first_icount, first_va, first_pa,"  \
-    " first_smc_fid, first_op, first_attr, second_who, second_el, second_ns, second_pc,"     \
-    " second_sym, second_icount, second_va, second_pa, second_smc_fid, second_op, second_attr"
+#define FINDING_COLS "run, " FINDING_COLS_NO_RUN
 #define FINDING_COLS_NO_RUN                                                           \
     "id, rule, rule_name, missing, line_pa, ns, count, last_icount, last_cpu, message,"   \
     " first_who, first_el, first_ns, first_pc, first_sym, first_icount, first_va, first_pa," \
@@ -300,6 +296,15 @@ static void bind_opt(sqlite3_stmt *st, int i, int64_t v)
         sqlite3_bind_null(st, i);
     else
         sqlite3_bind_int64(st, i, v);
+}
+
+/* Binds the 64-bit pattern v when present, else NULL. */
+static void bind_u64_if(sqlite3_stmt *st, int i, bool present, uint64_t v)
+{
+    if (present)
+        sqlite3_bind_int64(st, i, u64_bits(v));
+    else
+        sqlite3_bind_null(st, i);
 }
 
 /* ---- digest serialisation --------------------------------------------------
@@ -703,18 +708,11 @@ void tz_trace_event(struct tz_trace *t, const struct tz_event *ev)
     bind_opt(st, 8, ev->from_ns);
     bind_opt(st, 9, ev->to_el);
     bind_opt(st, 10, ev->to_ns);
-    if (ev->has_pc)
-        sqlite3_bind_int64(st, 11, u64_bits(ev->pc));
-    else
-        sqlite3_bind_null(st, 11);
+    bind_u64_if(st, 11, ev->has_pc, ev->pc);
     bind_opt(st, 12, ev->fid);
     bind_opt(st, 13, ev->intid);
-    for (unsigned i = 0; i < 4; i++) {
-        if (i < ev->na)
-            sqlite3_bind_int64(st, 14 + (int)i, u64_bits(ev->a[i]));
-        else
-            sqlite3_bind_null(st, 14 + (int)i);
-    }
+    for (unsigned i = 0; i < 4; i++)
+        bind_u64_if(st, 14 + (int)i, i < ev->na, ev->a[i]);
     bind_opt(st, 18, ev->dur_icount);
     bind_opt(st, 19, ev->dur_ns);
     bind_text(st, 20, ev->text);
@@ -828,23 +826,11 @@ static int bind_side(sqlite3_stmt *st, int i, const struct tz_finding_side_row *
     bind_text(st, i++, d->who);
     bind_opt(st, i++, d->el);
     bind_opt(st, i++, d->ns);
-    if (d->has_pc)
-        sqlite3_bind_int64(st, i++, u64_bits(d->pc));
-    else
-        sqlite3_bind_null(st, i++);
+    bind_u64_if(st, i++, d->has_pc, d->pc);
     bind_text(st, i++, d->sym);
-    if (d->who)
-        sqlite3_bind_int64(st, i++, u64_bits(d->icount));
-    else
-        sqlite3_bind_null(st, i++);
-    if (d->has_va)
-        sqlite3_bind_int64(st, i++, u64_bits(d->va));
-    else
-        sqlite3_bind_null(st, i++);
-    if (d->who)
-        sqlite3_bind_int64(st, i++, u64_bits(d->pa));
-    else
-        sqlite3_bind_null(st, i++);
+    bind_u64_if(st, i++, d->who != NULL, d->icount);
+    bind_u64_if(st, i++, d->has_va, d->va);
+    bind_u64_if(st, i++, d->who != NULL, d->pa);
     bind_opt(st, i++, d->smc_fid);
     bind_text(st, i++, d->op);
     bind_text(st, i++, d->attr);
