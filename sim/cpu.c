@@ -268,7 +268,6 @@ void tz_cpu_fatal(struct tz_cpu *c, uint64_t reason_code, uint64_t esr, uint64_t
     uc_emu_stop(c->uc);
 }
 
-
 /* ---- synchronous exceptions ----------------------------------------------- */
 
 /* Reads the instruction at a virtual address. Unicorn's public API reads
@@ -892,7 +891,6 @@ static void ic_inval(void *opaque, struct tz_cpu *c, uint64_t v)
 #define KEY_RVBAR_EL3 TZ_SYSREG(3, 6, 12, 0, 1)
 #define RMR_AA64 1u
 #define RMR_RR 2u
-
 
 static uint64_t rmr_read(void *opaque, struct tz_cpu *c)
 {

@@ -221,21 +221,32 @@ void tz_machine_cpu_off(struct tz_machine *m, struct tz_cpu *c)
 
 /* ---- MMIO ------------------------------------------------------------------ */
 
+void tz_machine_mmio_error(struct tz_machine *m, struct tz_cpu *cpu, uint64_t addr, bool write,
+                           uint64_t value, unsigned size, const char *text)
+{
+    struct tz_event ev;
+    if (cpu)
+        tz_event_for(&ev, TZ_EV_MMIO_ERROR, cpu);
+    else
+        tz_event_init(&ev, TZ_EV_MMIO_ERROR, TZ_NA, total_icount(m),
+                      tz_machine_ns(m, tz_machine_ticks(m)));
+    ev.a[0] = write;
+    ev.a[1] = addr;
+    ev.a[2] = value;
+    ev.a[3] = size;
+    ev.na = 4;
+    ev.text = text;
+    tz_machine_event(m, cpu, &ev);
+}
+
 static void mmio_denied(struct tz_mmio_binding *b, uint64_t off, unsigned size, bool write,
                         uint64_t v)
 {
-    struct tz_event ev;
-    tz_event_for(&ev, TZ_EV_MMIO_ERROR, b->cpu);
-    ev.a[0] = write;
-    ev.a[1] = b->dev->desc->reg[b->region][0] + off;
-    ev.a[2] = v;
-    ev.a[3] = size;
-    ev.na = 4;
     char text[256];
     snprintf(text, sizeof text, "%s: non-secure access to a secure device (RAZ/WI)",
              b->dev->desc->path);
-    ev.text = text;
-    tz_machine_event(b->m, b->cpu, &ev);
+    tz_machine_mmio_error(b->m, b->cpu, b->dev->desc->reg[b->region][0] + off, write, v, size,
+                          text);
 }
 
 static uint64_t mmio_read(uc_engine *uc, uint64_t off, unsigned size, void *opaque)

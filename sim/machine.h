@@ -237,6 +237,11 @@ void tz_machine_halt(struct tz_machine *m, enum tz_stop_reason reason, struct tz
 /* Emits a trace event, filling cpu/icount/vtime from c (c may be NULL for
  * machine-wide events). */
 void tz_machine_event(struct tz_machine *m, struct tz_cpu *c, struct tz_event *ev);
+/* An MMIO access refused by the bus or a device model: an MMIO_ERROR event
+ * (a0 write, a1 physical address, a2 value written, a3 size) at cpu, or
+ * machine-wide when cpu is NULL. */
+void tz_machine_mmio_error(struct tz_machine *m, struct tz_cpu *cpu, uint64_t addr, bool write,
+                           uint64_t value, unsigned size, const char *text);
 void tz_event_for(struct tz_event *ev, enum tz_event_kind kind, struct tz_cpu *c);
 
 /* A complete console line from a device (the UARTs). */

@@ -76,22 +76,12 @@ static void update_irq(struct dma *d)
 static void mmio_error(struct dma *d, const struct tz_access *a, bool write, uint64_t v,
                        const char *why)
 {
-    struct tz_event ev;
-    if (a->cpu)
-        tz_event_for(&ev, TZ_EV_MMIO_ERROR, a->cpu);
-    else
-        tz_event_init(&ev, TZ_EV_MMIO_ERROR, TZ_NA, 0, tz_machine_ns(d->m, tz_machine_ticks(d->m)));
-    ev.a[0] = write;
-    ev.a[1] = d->desc->reg[a->region][0] + a->offset;
-    ev.a[2] = v;
-    ev.a[3] = a->size;
-    ev.na = 4;
     char text[256];
     snprintf(text, sizeof text, "%s: %s %s %s offset 0x%" PRIx64 " size %u (RAZ/WI)",
              d->desc->path, a->secure ? "secure" : "non-secure", write ? "write to" : "read of",
              why, a->offset, a->size);
-    ev.text = text;
-    tz_machine_event(d->m, a->cpu, &ev);
+    tz_machine_mmio_error(d->m, a->cpu, d->desc->reg[a->region][0] + a->offset, write, v,
+                          a->size, text);
 }
 
 /* A defined register and a 32-bit access; traces the access otherwise. */
