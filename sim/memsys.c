@@ -83,6 +83,7 @@ struct tz_memsys {
     enum tz_cache_mode mode;              /* check or faithful: there is no memory system off */
     bool tzasc_abort[TZ_MAX_MEM];         /* per secure region: abort instead of RAZ/WI */
     struct tz_cache *cache;
+    const struct tz_cache_stats *stats;   /* the cache's counters (a stable pointer) */
     struct tz_checker *chk;
     struct ms_class cls[MS_NCLASS + 1];   /* [1..ncls] */
     int ncls;
@@ -502,12 +503,12 @@ static void hook_mem(uc_engine *uc, uc_mem_type type, uint64_t addr, int size, i
     struct tz_cache_result res;
     bool faithful = ms->mode == TZ_CACHE_MODE_FAITHFUL;
     uint64_t wv = (uint64_t)value;
-    uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
+    uint64_t code_writes = ms->stats->code_writes;
     uint32_t cyc = tz_cache_access(ms->cache, (unsigned)c->index, pa, (unsigned)size,
                                    write ? TZ_ACC_WRITE : TZ_ACC_READ, &ms->cls[k].data, &x,
                                    write && size <= 8 ? &wv : NULL, faithful ? &res : NULL);
     charge(c, cyc);
-    if (write && tz_cache_stats(ms->cache)->code_writes != code_writes)
+    if (write && ms->stats->code_writes != code_writes)
         code_written(ms, c);
     if (faithful && !write && res.differs && size <= (int)sizeof mc->restore) {
         /* The load reads RAM after this hook: give it the hardware's bytes
@@ -711,9 +712,9 @@ int tz_memsys_dma(struct tz_memsys *ms, const char *master, uint64_t pa, void *b
     }
     uint8_t *p = m->ram[r].host + (pa - m->ram[r].base);
     if (write) {
-        uint64_t code_writes = tz_cache_stats(ms->cache)->code_writes;
+        uint64_t code_writes = ms->stats->code_writes;
         tz_cache_dma_write(ms->cache, pa, len, ns, &x, buf);
-        if (tz_cache_stats(ms->cache)->code_writes != code_writes)
+        if (ms->stats->code_writes != code_writes)
             code_written(ms, m->running);
         memcpy(p, buf, len);
     } else {
@@ -854,7 +855,7 @@ void tz_memsys_sync_trace(struct tz_memsys *ms, bool final)
     ms->traced = n;
     if (!final)
         return;
-    const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
+    const struct tz_cache_stats *s = ms->stats;
     for (int i = 0; i < ms->m->ncpu; i++) {
         const struct tz_cache_core_stats *k = &s->core[i];
         static const char *const names[] = {
@@ -894,7 +895,7 @@ void tz_memsys_summary(const struct tz_memsys *ms, FILE *f, const char *indent)
 {
     size_t n = tz_checker_count(ms->chk);
     fprintf(f, "%scaches:          %s, TZASC on", indent, tz_cache_mode_name(ms->mode));
-    const struct tz_cache_stats *s = tz_cache_stats(ms->cache);
+    const struct tz_cache_stats *s = ms->stats;
     uint64_t h = 0, mi = 0, ih = 0, im = 0, l2h = 0, l2m = 0;
     for (int i = 0; i < ms->m->ncpu; i++) {
         h += s->core[i].l1d_hits;
@@ -1006,6 +1007,7 @@ int tz_memsys_create(struct tz_machine *m, struct tz_memsys **out, struct tz_err
         return -1;
     }
     tz_cache_set_ram(ms->cache, ram_line, ms);
+    ms->stats = tz_cache_stats(ms->cache);
     ms->l1_hit = cc.cost.l1_hit;
     const struct tz_sysreg_ops ops[] = {
         {.name = "CLIDR_EL1", .key = TZ_SYSREG(3, 1, 0, 0, 1), .unicorn_knows = true,
